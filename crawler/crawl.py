@@ -1,0 +1,178 @@
+"""One crawl pass over a source: discover links, fetch what is new, archive, process.
+
+The frontier lives in the database (`urls`), not in memory: links are recorded as soon
+as they are discovered and pages are archived before they are processed, so a crash at
+any point loses nothing and the next pass resumes with what was left.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from crawler.config import CrawlerSettings, Source
+from crawler.fetch import Fetcher, FetchResult, FetchSettings
+from crawler.pipeline import Processor
+from crawler.sources import Link, SourceError, parse_feed, parse_listing, parse_sitemap
+from storage import PageVersion, Store
+
+log = logging.getLogger("exodus.crawl")
+
+MAX_CHILD_SITEMAPS = 5
+
+
+@dataclass
+class SourceStats:
+    name: str
+    listed: int = 0
+    fetched: int = 0
+    not_modified: int = 0
+    robots: int = 0
+    failed: int = 0
+    departures: int = 0
+    error: str | None = None
+    failures: list[str] = field(default_factory=list)
+
+    def line(self) -> str:
+        text = (
+            f"{self.name}: listed {self.listed}, fetched {self.fetched}, "
+            f"not modified {self.not_modified}, skipped by robots {self.robots}, "
+            f"failed {self.failed}, departures {self.departures}"
+        )
+        return text + (f" (source error: {self.error})" if self.error else "")
+
+
+def fetch_settings(settings: CrawlerSettings) -> FetchSettings:
+    return FetchSettings(
+        user_agent=settings.user_agent, delay_seconds=settings.delay_seconds,
+        concurrency=settings.concurrency, timeout_seconds=settings.timeout_seconds,
+        max_page_bytes=settings.max_page_bytes, respect_robots=settings.respect_robots,
+        max_redirects=settings.max_redirects, max_retries=settings.max_retries,
+        max_retry_after=settings.max_retry_after, allow_private=settings.allow_private,
+    )
+
+
+def _reason(res: FetchResult) -> str:
+    if res.robots_blocked:
+        return "robots"
+    return res.error or f"http {res.status}"
+
+
+class SourceCrawl:
+    """The state of one pass over one source; `run()` does the pass."""
+
+    def __init__(self, source: Source, fetcher: Fetcher, store: Store, processor: Processor,
+                 on_page: Callable[[SourceStats], None] | None = None) -> None:
+        self.source = source
+        self.fetcher = fetcher
+        self.store = store
+        self.processor = processor
+        self.stats = SourceStats(source.name)
+        self.on_page = on_page or (lambda stats: None)
+
+    async def _get(self, url: str) -> FetchResult:
+        state = self.store.url_state(url)
+        return await self.fetcher.fetch(
+            url, etag=state.etag if state else None,
+            last_modified=state.last_modified if state else None,
+        )
+
+    def _archive(self, url: str, res: FetchResult, kind: str) -> tuple[int, bool]:
+        return self.store.save_page(PageVersion(
+            url=url, final_url=res.final_url, source=self.source.name, kind=kind,
+            fetched_at=res.fetched_at.strftime("%Y-%m-%dT%H:%M:%SZ"), status=res.status,
+            etag=res.headers.get("etag"), last_modified=res.headers.get("last-modified"),
+            content_type=res.headers.get("content-type"), encoding=None, body=res.body,
+        ))
+
+    async def _discover_document(self, url: str, depth: int = 0) -> list[Link]:
+        res = await self._get(url)
+        if res.not_modified:
+            self.store.record_attempt(url, self.source.name, 304, None)
+            return []
+        if not res.ok:
+            self.store.record_attempt(url, self.source.name, res.status, _reason(res))
+            if depth == 0:
+                self.stats.error = _reason(res)
+            return []
+        self._archive(url, res, self.source.kind)
+        try:
+            if self.source.kind == "feed":
+                return parse_feed(res.body, res.final_url)
+            if self.source.kind == "listing":
+                return parse_listing(res.body, res.final_url, self.source.link_selector or "a")
+            links, children = parse_sitemap(res.body, res.final_url)
+        except SourceError as exc:
+            self.stats.error = str(exc)
+            return []
+        if depth < 2:
+            for child in children[:MAX_CHILD_SITEMAPS]:
+                links.extend(await self._discover_document(child, depth + 1))
+        return links
+
+    def _wanted(self, links: list[Link]) -> list[str]:
+        """New links, links whose listed date is newer than our copy, then leftovers."""
+        todo: list[str] = []
+        for link in links:
+            state = self.store.url_state(link.url)
+            if state is None or state.page_id is None:
+                todo.append(link.url)
+            elif link.published and state.last_attempt and link.published > state.last_attempt:
+                todo.append(link.url)
+        seen = set(todo)
+        for url in self.store.pending_urls(self.source.name):
+            if url not in seen and url != self.source.url:
+                todo.append(url)
+                seen.add(url)
+        return todo[: self.source.max_links]
+
+    async def _article(self, url: str) -> None:
+        res = await self._get(url)
+        if res.robots_blocked:
+            self.stats.robots += 1
+        elif res.not_modified:
+            self.stats.not_modified += 1
+        elif not res.ok:
+            self.stats.failed += 1
+            self.stats.failures.append(f"{url}: {_reason(res)}")
+        if res.robots_blocked or res.not_modified or not res.ok:
+            status = 304 if res.not_modified else res.status
+            error = None if res.not_modified else _reason(res)
+            self.store.record_attempt(url, self.source.name, status, error)
+            self.on_page(self.stats)
+            return
+        page_id, created = self._archive(url, res, "article")
+        if not created:
+            self.stats.not_modified += 1
+        else:
+            self.stats.fetched += 1
+            outcome = self.processor.process_page(
+                page_id=page_id, url=url, body=res.body,
+                content_type=res.headers.get("content-type"),
+                fetched_at=res.fetched_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                article_selector=self.source.article_selector,
+            )
+            self.stats.departures += outcome.departures
+        self.on_page(self.stats)
+
+    async def run(self) -> SourceStats:
+        links = await self._discover_document(self.source.url)
+        links = [link for link in links if link.url != self.source.url]
+        self.stats.listed = len(links)
+        self.store.note_discovered(self.source.name, [(lnk.url, lnk.published) for lnk in links])
+        todo = self._wanted(links)
+        await asyncio.gather(*(self._article(url) for url in todo))
+        log.info("source done", extra={"source": self.source.name, "line": self.stats.line()})
+        return self.stats
+
+
+async def crawl(sources: list[Source], settings: CrawlerSettings, store: Store,
+                processor: Processor,
+                on_page: Callable[[SourceStats], None] | None = None) -> list[SourceStats]:
+    """One pass over several sources sharing one client (and so one politeness state)."""
+    async with Fetcher(fetch_settings(settings)) as fetcher:
+        return list(await asyncio.gather(*(
+            SourceCrawl(src, fetcher, store, processor, on_page).run() for src in sources
+        )))

@@ -1,0 +1,112 @@
+"""The versioned schema: each migration moves the database up one `PRAGMA user_version`.
+
+Migrations only ever add; a database written by a newer exodus is refused rather than
+guessed at, so an old binary can never damage a newer archive.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sqlite_utils
+
+from storage.errors import StorageError
+
+REVIEW_VIEW = """
+SELECT
+  d.id, d.person, d.company, d.role, d.destination, d.when_text, d.status, d.gold,
+  (SELECT COUNT(DISTINCT m.article_id) FROM mentions m WHERE m.departure_id = d.id) AS sources,
+  (SELECT m.sentence FROM mentions m WHERE m.departure_id = d.id
+     ORDER BY m.seen_at DESC, m.id DESC LIMIT 1) AS evidence,
+  (SELECT a.url FROM mentions m JOIN articles a ON a.id = m.article_id
+     WHERE m.departure_id = d.id ORDER BY m.seen_at DESC, m.id DESC LIMIT 1) AS evidence_url,
+  d.first_seen, d.last_seen, d.note
+FROM departures d
+"""
+
+
+def _v1(db: sqlite_utils.Database) -> None:
+    db["pages"].create(
+        {
+            "id": int, "url": str, "final_url": str, "source": str, "kind": str,
+            "fetched_at": str, "status": int, "etag": str, "last_modified": str,
+            "content_type": str, "encoding": str, "sha256": str, "size": int, "html": bytes,
+        },
+        pk="id",
+        not_null={"url", "fetched_at", "sha256", "html"},
+    )
+    db["pages"].create_index(["url", "sha256"], unique=True)
+    db["pages"].create_index(["source", "fetched_at"])
+    # One row per URL ever seen: the persistent frontier and the validators for
+    # conditional requests, so a restart never re-downloads what it already has.
+    db["urls"].create(
+        {
+            "url": str, "source": str, "discovered_at": str, "listed_published": str,
+            "last_attempt": str, "last_status": int, "last_error": str, "failures": int,
+            "etag": str, "last_modified": str, "page_id": int,
+        },
+        pk="url",
+        not_null={"discovered_at"},
+        defaults={"failures": 0},
+        foreign_keys=[("page_id", "pages", "id")],
+    )
+    db["articles"].create(
+        {
+            "id": int, "page_id": int, "url": str, "title": str, "published": str,
+            "authors": str, "lang": str, "text": str, "extractor_version": str,
+            "extracted_at": str,
+        },
+        pk="id",
+        not_null={"url"},
+        foreign_keys=[("page_id", "pages", "id")],
+    )
+    db["articles"].create_index(["url"], unique=True)
+    db["articles"].create_index(["page_id"])
+    db["departures"].create(
+        {
+            "id": int, "person": str, "company": str, "person_key": str, "company_key": str,
+            "role": str, "destination": str, "when_text": str, "confidence": float,
+            "first_seen": str, "last_seen": str, "status": str, "gold": int, "note": str,
+        },
+        pk="id",
+        not_null={"person", "company", "person_key", "company_key", "first_seen", "last_seen",
+                  "status", "gold"},
+        defaults={"status": "new", "gold": 0},
+    )
+    db["departures"].create_index(["person_key", "company_key"], unique=True)
+    db["mentions"].create(
+        {
+            "id": int, "departure_id": int, "article_id": int, "sentence": str,
+            "extractor_version": str, "seen_at": str,
+        },
+        pk="id",
+        not_null={"departure_id", "article_id", "sentence", "seen_at"},
+        foreign_keys=[("departure_id", "departures", "id"), ("article_id", "articles", "id")],
+    )
+    db["mentions"].create_index(["departure_id", "article_id", "sentence"], unique=True)
+    db["mentions"].create_index(["article_id"])
+    db.execute(
+        "CREATE TRIGGER departures_status_check BEFORE UPDATE OF status ON departures "
+        "WHEN NEW.status NOT IN ('new', 'confirmed', 'rejected') "
+        "BEGIN SELECT RAISE(ABORT, 'status must be new, confirmed or rejected'); END"
+    )
+    db.create_view("review", REVIEW_VIEW)
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def migrate(db: sqlite_utils.Database) -> int:
+    """Bring the schema up to date in one transaction per step; returns the version."""
+    current = db.execute("PRAGMA user_version").fetchone()[0]
+    if current > SCHEMA_VERSION:
+        raise StorageError(
+            f"{db.conn.execute('PRAGMA database_list').fetchone()[2]}: database schema version "
+            f"{current} is newer than this exodus supports ({SCHEMA_VERSION}); upgrade exodus"
+        )
+    for version in range(current + 1, SCHEMA_VERSION + 1):
+        with db.conn:
+            MIGRATIONS[version - 1](db)
+            db.execute(f"PRAGMA user_version = {version}")
+    return SCHEMA_VERSION

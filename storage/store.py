@@ -1,0 +1,303 @@
+"""All reads and writes of the exodus database.
+
+Every write is one short transaction, so a reviewer reading the same file through
+sqlite-utils or Datasette (WAL mode) never blocks the crawler, and a crash between two
+writes leaves each page either fully stored or absent.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import zlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from storage.errors import StorageError
+from storage.schema import migrate
+
+
+def utcnow() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass(frozen=True)
+class PageVersion:
+    url: str
+    final_url: str
+    source: str | None
+    kind: str  # article, feed, listing or sitemap: only articles are (re-)extracted
+    fetched_at: str
+    status: int | None
+    etag: str | None
+    last_modified: str | None
+    content_type: str | None
+    encoding: str | None
+    body: bytes
+
+
+@dataclass(frozen=True)
+class UrlState:
+    url: str
+    etag: str | None
+    last_modified: str | None
+    page_id: int | None
+    last_attempt: str | None
+    failures: int
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One departure as found in one article, with its dedup keys already computed."""
+
+    person: str
+    company: str
+    person_key: str
+    company_key: str
+    role: str | None
+    destination: str | None
+    when_text: str | None
+    sentence: str
+    confidence: float
+    gold: bool = False
+
+
+class Store:
+    def __init__(self, db: sqlite_utils.Database, path: Path) -> None:
+        self.db = db
+        self.path = path
+
+    @classmethod
+    def open(cls, path: Path | str, *, create: bool = True) -> Store:
+        path = Path(path)
+        if not create and not path.exists():
+            raise StorageError(f"{path}: database not found (run 'exodus init' first)")
+        if path.parent and not path.parent.exists():
+            raise StorageError(f"{path}: directory {path.parent} does not exist")
+        try:
+            conn = sqlite3.connect(str(path), timeout=30.0)
+            conn.execute("PRAGMA busy_timeout = 30000")
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            db = sqlite_utils.Database(conn)
+            migrate(db)
+        except sqlite3.DatabaseError as exc:
+            raise StorageError(f"{path}: cannot open database ({exc})") from None
+        return cls(db, path)
+
+    def close(self) -> None:
+        self.db.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- the crawl frontier -------------------------------------------------------------
+
+    def url_state(self, url: str) -> UrlState | None:
+        row = self.db.execute(
+            "SELECT url, etag, last_modified, page_id, last_attempt, failures FROM urls "
+            "WHERE url = ?",
+            [url],
+        ).fetchone()
+        return UrlState(*row) if row else None
+
+    def note_discovered(self, source: str, links: Iterable[tuple[str, str | None]]) -> int:
+        """Remember links so that a crash after discovery still fetches them later."""
+        now = utcnow()
+        with self.db.conn:
+            cur = self.db.conn.executemany(
+                "INSERT INTO urls (url, source, discovered_at, listed_published, failures) "
+                "VALUES (?, ?, ?, ?, 0) ON CONFLICT(url) DO UPDATE SET "
+                "listed_published = COALESCE(excluded.listed_published, listed_published)",
+                [(url, source, now, published) for url, published in links],
+            )
+        return cur.rowcount
+
+    def record_attempt(self, url: str, source: str | None, status: int | None,
+                       error: str | None) -> None:
+        """Log a fetch that stored no new page (304, failure, robots) on the URL's row."""
+        now = utcnow()
+        failed = error is not None
+        with self.db.conn:
+            self.db.execute(
+                "INSERT INTO urls (url, source, discovered_at, last_attempt, last_status, "
+                "last_error, failures) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(url) DO UPDATE "
+                "SET last_attempt = excluded.last_attempt, last_status = excluded.last_status, "
+                "last_error = excluded.last_error, "
+                "failures = CASE WHEN excluded.failures > 0 THEN failures + 1 ELSE 0 END",
+                [url, source, now, now, status, error, int(failed)],
+            )
+
+    def pending_urls(self, source: str, max_failures: int = 3) -> list[str]:
+        """URLs listed by a source and never stored, oldest first (resume after a crash)."""
+        rows = self.db.execute(
+            "SELECT url FROM urls WHERE source = ? AND page_id IS NULL AND failures < ? "
+            "ORDER BY discovered_at, rowid",
+            [source, max_failures],
+        ).fetchall()
+        return [r[0] for r in rows]
+
+    # -- the archive ----------------------------------------------------------------------
+
+    def save_page(self, page: PageVersion) -> tuple[int, bool]:
+        """Archive one fetched page; returns (page id, whether it is a new version)."""
+        digest = hashlib.sha256(page.body).hexdigest()
+        with self.db.conn:
+            row = self.db.execute(
+                "SELECT id FROM pages WHERE url = ? AND sha256 = ?", [page.url, digest]
+            ).fetchone()
+            created = row is None
+            if created:
+                cur = self.db.execute(
+                    "INSERT INTO pages (url, final_url, source, kind, fetched_at, status, etag, "
+                    "last_modified, content_type, encoding, sha256, size, html) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [page.url, page.final_url, page.source, page.kind, page.fetched_at,
+                     page.status,
+                     page.etag, page.last_modified, page.content_type, page.encoding, digest,
+                     len(page.body), zlib.compress(page.body, 6)],
+                )
+                page_id = cur.lastrowid
+            else:
+                page_id = row[0]
+            self.db.execute(
+                "INSERT INTO urls (url, source, discovered_at, last_attempt, last_status, "
+                "failures, etag, last_modified, page_id) VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?) "
+                "ON CONFLICT(url) DO UPDATE SET last_attempt = excluded.last_attempt, "
+                "last_status = excluded.last_status, last_error = NULL, failures = 0, "
+                "etag = excluded.etag, last_modified = excluded.last_modified, "
+                "page_id = excluded.page_id",
+                [page.url, page.source, page.fetched_at, page.fetched_at, page.status,
+                 page.etag, page.last_modified, page_id],
+            )
+        return page_id, created
+
+    def set_page_encoding(self, page_id: int, encoding: str) -> None:
+        with self.db.conn:
+            self.db.execute("UPDATE pages SET encoding = ? WHERE id = ?", [encoding, page_id])
+
+    def page_body(self, page_id: int) -> bytes:
+        row = self.db.execute("SELECT html FROM pages WHERE id = ?", [page_id]).fetchone()
+        if row is None:
+            raise StorageError(f"page {page_id} not found")
+        return zlib.decompress(row[0])
+
+    # -- articles and departures ------------------------------------------------------------
+
+    def save_article(self, *, url: str, page_id: int | None, title: str | None,
+                     published: str | None, authors: list[str], lang: str | None, text: str,
+                     extractor_version: str, extracted_at: str) -> int:
+        """One article per URL: a newer page version or extractor replaces the fields."""
+        with self.db.conn:
+            row = self.db.execute(
+                "INSERT INTO articles (url, page_id, title, published, authors, lang, text, "
+                "extractor_version, extracted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT(url) DO UPDATE SET page_id = excluded.page_id, "
+                "title = excluded.title, published = excluded.published, "
+                "authors = excluded.authors, lang = excluded.lang, text = excluded.text, "
+                "extractor_version = excluded.extractor_version, "
+                "extracted_at = excluded.extracted_at RETURNING id",
+                [url, page_id, title, published, json.dumps(authors, ensure_ascii=False), lang,
+                 text, extractor_version, extracted_at],
+            ).fetchone()
+        return int(row[0])
+
+    def replace_findings(self, article_id: int, findings: list[Finding], seen_at: str,
+                         extractor_version: str) -> list[int]:
+        """Make the article's mentions exactly `findings`, keeping departure ids stable.
+
+        Departures are upserted first and stale mentions removed after, so running the
+        same extraction twice changes nothing; a departure left without any mention is
+        deleted only when nobody reviewed it and it is not gold.
+        """
+        ids: list[int] = []
+        with self.db.conn:
+            keep: list[int] = []
+            for f in findings:
+                dep_id = self.db.execute(
+                    "INSERT INTO departures (person, company, person_key, company_key, role, "
+                    "destination, when_text, confidence, first_seen, last_seen, status, gold) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'new', ?) "
+                    "ON CONFLICT(person_key, company_key) DO UPDATE SET "
+                    "role = COALESCE(role, excluded.role), "
+                    "destination = COALESCE(destination, excluded.destination), "
+                    "when_text = COALESCE(when_text, excluded.when_text), "
+                    "confidence = MAX(COALESCE(confidence, 0), excluded.confidence), "
+                    "first_seen = MIN(first_seen, excluded.first_seen), "
+                    "last_seen = MAX(last_seen, excluded.last_seen), "
+                    "gold = MAX(gold, excluded.gold) RETURNING id",
+                    [f.person, f.company, f.person_key, f.company_key, f.role, f.destination,
+                     f.when_text, f.confidence, seen_at, seen_at, int(f.gold)],
+                ).fetchone()[0]
+                mention_id = self.db.execute(
+                    "INSERT INTO mentions (departure_id, article_id, sentence, "
+                    "extractor_version, seen_at) VALUES (?, ?, ?, ?, ?) "
+                    "ON CONFLICT(departure_id, article_id, sentence) DO UPDATE SET "
+                    "extractor_version = excluded.extractor_version RETURNING id",
+                    [dep_id, article_id, f.sentence, extractor_version, seen_at],
+                ).fetchone()[0]
+                keep.append(mention_id)
+                ids.append(dep_id)
+            marks = ",".join("?" * len(keep))
+            stale = self.db.execute(
+                f"SELECT id, departure_id FROM mentions WHERE article_id = ? "
+                f"AND id NOT IN ({marks})",
+                [article_id, *keep],
+            ).fetchall()
+            for mention_id, dep_id in stale:
+                self.db.execute("DELETE FROM mentions WHERE id = ?", [mention_id])
+                self.db.execute(
+                    "DELETE FROM departures WHERE id = ? AND status = 'new' AND gold = 0 "
+                    "AND NOT EXISTS (SELECT 1 FROM mentions WHERE departure_id = ?)",
+                    [dep_id, dep_id],
+                )
+        return ids
+
+    # -- reading ------------------------------------------------------------------------------
+
+    def review_rows(self, *, status: str | None = None, company: str | None = None,
+                    since: str | None = None) -> list[dict[str, Any]]:
+        where, params = [], []
+        if status:
+            where.append("status = ?")
+            params.append(status)
+        if company:
+            where.append("company LIKE ?")
+            params.append(f"%{company}%")
+        if since:
+            where.append("last_seen >= ?")
+            params.append(since)
+        sql = "SELECT * FROM review"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY last_seen DESC, id"
+        return list(self.db.query(sql, params))
+
+    def iter_pages(self, batch: int = 200) -> Iterator[dict[str, Any]]:
+        last = 0
+        while True:
+            rows = list(self.db.query(
+                "SELECT id, url, final_url, source, fetched_at, content_type, html FROM pages "
+                "WHERE id > ? ORDER BY id LIMIT ?", [last, batch]))
+            if not rows:
+                return
+            for row in rows:
+                row["html"] = zlib.decompress(row["html"])
+                yield row
+            last = rows[-1]["id"]
+
+    def counts(self) -> dict[str, int]:
+        return {
+            t: self.db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
+            for t in ("pages", "urls", "articles", "departures", "mentions")
+        }
