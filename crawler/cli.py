@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import getpass
 import gzip
 import json
 import sqlite3
@@ -137,12 +138,73 @@ def cmd_demo(args: argparse.Namespace) -> int:
     config = _config(args)
     if args.db is None:
         config = replace(config, db_path=Path("demo.db"))
-    with serve_site() as base, _open_store(config) as store:
+    with serve_site(port=args.port) as base, _open_store(config) as store:
         print(f"demo site serving at {base}; crawling into {config.db_path}")
         load_gold(store)
         _run_crawl(demo_config(config, base), store, None)
         print()
         _print_departures(store, args)
+    return 0
+
+
+def _reviewer(args: argparse.Namespace) -> str:
+    if args.by:
+        return args.by
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+def _show_departure(row: dict[str, Any]) -> None:
+    print(f"#{row['id']} {row['person']} / {row['company']}: {row['status']}"
+          + (f" ({row['note']})" if row.get("note") else ""))
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    from storage.review import review
+
+    config = _config(args)
+    with _open_store(config, create=False) as store:
+        _show_departure(review(store, args.id, args.action, note=args.note,
+                               by=_reviewer(args)))
+    return 0
+
+
+def cmd_merge(args: argparse.Namespace) -> int:
+    from storage.review import merge
+
+    config = _config(args)
+    with _open_store(config, create=False) as store:
+        row = merge(store, args.keep, args.other, note=args.note, by=_reviewer(args))
+        print(f"merged #{args.other} into #{args.keep}")
+        _show_departure(row)
+    return 0
+
+
+def cmd_unmerge(args: argparse.Namespace) -> int:
+    from extract.names import company_key, person_key
+    from storage.review import merged_variants, unmerge
+
+    config = _config(args)
+    with _open_store(config, create=False) as store:
+        variants = merged_variants(store, args.id)
+        if args.person is None:
+            if not variants:
+                print(f"#{args.id} has no merged variants")
+            for v in variants:
+                print(f"{v['person_key']} @ {v['company_key']} ({v['kind']} merge, {v['at']})")
+            return 0
+        pkey = person_key(args.person)
+        matches = [v for v in variants if v["person_key"] == pkey
+                   and (args.company is None or v["company_key"] == company_key(args.company))]
+        if len(matches) != 1:
+            raise ExodusError(f"#{args.id}: {len(matches)} merged variants match "
+                              f"{args.person!r}; run 'exodus unmerge {args.id}' to list them")
+        row = unmerge(store, args.id, pkey, matches[0]["company_key"], note=args.note,
+                      by=_reviewer(args))
+        print(f"split out of #{args.id}:")
+        _show_departure(row)
     return 0
 
 
@@ -253,6 +315,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_init)
 
     p = sub.add_parser("demo", help="crawl the bundled demo site offline into demo.db")
+    p.add_argument("--port", type=int, metavar="N",
+                   help="serve the demo site on this port (default 8765, else any free port)")
     p.set_defaults(func=cmd_demo)
 
     p = sub.add_parser("departures", help="print the deduplicated departures")
@@ -261,6 +325,30 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--since", metavar="DATE", help="only departures seen on or after DATE")
     p.add_argument("--json", action="store_true", help="JSON lines instead of a table")
     p.set_defaults(func=cmd_departures)
+
+    p = sub.add_parser("review", help="confirm, reject or reopen a departure")
+    p.add_argument("id", type=int, metavar="ID")
+    group = p.add_mutually_exclusive_group(required=True)
+    for action in ("confirm", "reject", "reopen"):
+        group.add_argument(f"--{action}", dest="action", action="store_const", const=action)
+    p.add_argument("--note", help="why; shown in the register")
+    p.add_argument("--by", help="reviewer name (default: your login name)")
+    p.set_defaults(func=cmd_review)
+
+    p = sub.add_parser("merge", help="fold departure OTHER into KEEP (a duplicate the tool missed)")
+    p.add_argument("keep", type=int, metavar="KEEP")
+    p.add_argument("other", type=int, metavar="OTHER")
+    p.add_argument("--note")
+    p.add_argument("--by", help="reviewer name (default: your login name)")
+    p.set_defaults(func=cmd_merge)
+
+    p = sub.add_parser("unmerge", help="list the names merged into a departure, or split one out")
+    p.add_argument("id", type=int, metavar="ID")
+    p.add_argument("person", nargs="?", metavar="PERSON", help="the merged name to split out")
+    p.add_argument("--company", help="the merged variant's company, when several match")
+    p.add_argument("--note")
+    p.add_argument("--by", help="reviewer name (default: your login name)")
+    p.set_defaults(func=cmd_unmerge)
 
     p = sub.add_parser("crawl", help="one crawl pass over the configured sources, then exit")
     p.add_argument("--source", action="append", metavar="NAME",

@@ -42,11 +42,26 @@ def _render(site: Path, target: Path, base: str) -> None:
             shutil.copy2(path, dest)
 
 
+DEFAULT_PORT = 8765
+
+
+def _server(port: int | None, directory: str) -> ThreadingHTTPServer:
+    """Bind `port`, or by default 8765 so a rerun sees the same URLs (and gets 304s),
+    falling back to any free port when that one is taken."""
+    handler = partial(_QuietHandler, directory=directory)
+    if port is None:
+        try:
+            return ThreadingHTTPServer(("127.0.0.1", DEFAULT_PORT), handler)
+        except OSError:
+            port = 0
+    return ThreadingHTTPServer(("127.0.0.1", port), handler)
+
+
 @contextmanager
-def serve_site(site: Path = SITE) -> Iterator[str]:
-    """Serve `site` on a free loopback port; yields the base URL."""
+def serve_site(site: Path = SITE, port: int | None = None) -> Iterator[str]:
+    """Serve `site` on loopback; yields the base URL."""
     with tempfile.TemporaryDirectory(prefix="exodus-demo-") as tmp:
-        server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_QuietHandler, directory=tmp))
+        server = _server(port, tmp)
         base = f"http://127.0.0.1:{server.server_address[1]}"
         _render(site, Path(tmp), base)
         thread = threading.Thread(target=server.serve_forever, daemon=True)

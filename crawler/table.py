@@ -36,5 +36,6 @@ DEPARTURE_COLUMNS = (
     ("status", "status", 9),
     ("gold", "gold", 4),
     ("sources", "sources", 7),
+    ("outlets", "outlets", 7),
     ("last_seen", "last seen", 20),
 )

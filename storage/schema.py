@@ -12,7 +12,7 @@ import sqlite_utils
 
 from storage.errors import StorageError
 
-REVIEW_VIEW = """
+REVIEW_VIEW_V1 = """
 SELECT
   d.id, d.person, d.company, d.role, d.destination, d.when_text, d.status, d.gold,
   (SELECT COUNT(DISTINCT m.article_id) FROM mentions m WHERE m.departure_id = d.id) AS sources,
@@ -21,6 +21,24 @@ SELECT
   (SELECT a.url FROM mentions m JOIN articles a ON a.id = m.article_id
      WHERE m.departure_id = d.id ORDER BY m.seen_at DESC, m.id DESC LIMIT 1) AS evidence_url,
   d.first_seen, d.last_seen, d.note
+FROM departures d
+"""
+
+# sources: distinct articles; outlets: distinct sites; stories: distinct texts once
+# syndicated copies (near-duplicates) are folded together.
+REVIEW_VIEW = """
+SELECT
+  d.id, d.person, d.company, d.role, d.destination, d.when_text, d.status, d.gold,
+  (SELECT COUNT(DISTINCT m.article_id) FROM mentions m WHERE m.departure_id = d.id) AS sources,
+  (SELECT COUNT(DISTINCT a.host) FROM mentions m JOIN articles a ON a.id = m.article_id
+     WHERE m.departure_id = d.id) AS outlets,
+  (SELECT COUNT(DISTINCT COALESCE(a.duplicate_of, a.id)) FROM mentions m
+     JOIN articles a ON a.id = m.article_id WHERE m.departure_id = d.id) AS stories,
+  (SELECT m.sentence FROM mentions m WHERE m.departure_id = d.id
+     ORDER BY m.seen_at DESC, m.id DESC LIMIT 1) AS evidence,
+  (SELECT a.url FROM mentions m JOIN articles a ON a.id = m.article_id
+     WHERE m.departure_id = d.id ORDER BY m.seen_at DESC, m.id DESC LIMIT 1) AS evidence_url,
+  d.first_seen, d.last_seen, d.note, d.reviewed_by, d.reviewed_at
 FROM departures d
 """
 
@@ -90,10 +108,54 @@ def _v1(db: sqlite_utils.Database) -> None:
         "WHEN NEW.status NOT IN ('new', 'confirmed', 'rejected') "
         "BEGIN SELECT RAISE(ABORT, 'status must be new, confirmed or rejected'); END"
     )
+    db.create_view("review", REVIEW_VIEW_V1)
+
+
+def _v2(db: sqlite_utils.Database) -> None:
+    """Review decisions, merges, near-duplicate articles and full-text search."""
+    db["departures"].add_column("reviewed_by", str)
+    db["departures"].add_column("reviewed_at", str)
+    # A mention keeps the names as that article wrote them, so a merge can be undone.
+    for column in ("person", "company", "person_key", "company_key"):
+        db["mentions"].add_column(column, str)
+    db.execute(
+        "UPDATE mentions SET (person, company, person_key, company_key) = "
+        "(SELECT person, company, person_key, company_key FROM departures d "
+        "WHERE d.id = mentions.departure_id)"
+    )
+    db["articles"].add_column("host", str)
+    db["articles"].add_column("minhash", bytes)
+    db["articles"].add_column("duplicate_of", int, fk="articles", fk_col="id")
+    # MinHash LSH bands of each article's text, to find syndicated copies quickly.
+    db["article_bands"].create(
+        {"article_id": int, "band": int},
+        foreign_keys=[("article_id", "articles", "id")],
+        not_null={"article_id", "band"},
+    )
+    db["article_bands"].create_index(["band"])
+    db["article_bands"].create_index(["article_id"])
+    db["decisions"].create(
+        {"id": int, "departure_id": int, "action": str, "note": str, "by": str, "at": str,
+         "detail": str},
+        pk="id",
+        not_null={"departure_id", "action", "at"},
+    )
+    db["decisions"].create_index(["departure_id"])
+    # Variant names folded into a departure: (person_key, company_key) -> departure.
+    db["aliases"].create(
+        {"person_key": str, "company_key": str, "departure_id": int, "kind": str, "at": str},
+        pk=("person_key", "company_key"),
+        not_null={"departure_id", "kind", "at"},
+        foreign_keys=[("departure_id", "departures", "id")],
+    )
+    db["articles"].enable_fts(["title", "text"], create_triggers=True)
+    db["departures"].enable_fts(["person", "company", "role", "destination", "note"],
+                                create_triggers=True)
+    db["review"].drop()
     db.create_view("review", REVIEW_VIEW)
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1]
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

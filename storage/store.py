@@ -16,11 +16,25 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import sqlite_utils
 
 from storage.errors import StorageError
 from storage.schema import migrate
+from storage.similar import (
+    NEAR_DUPLICATE_JACCARD,
+    band_keys,
+    jaccard,
+    minhash,
+    near_same_person,
+    surname_of,
+)
+
+
+def _host(url: str) -> str | None:
+    host = urlsplit(url).hostname
+    return host[4:] if host and host.startswith("www.") else host
 
 
 def utcnow() -> str:
@@ -197,20 +211,87 @@ class Store:
     def save_article(self, *, url: str, page_id: int | None, title: str | None,
                      published: str | None, authors: list[str], lang: str | None, text: str,
                      extractor_version: str, extracted_at: str) -> int:
-        """One article per URL: a newer page version or extractor replaces the fields."""
+        """One article per URL: a newer page version or extractor replaces the fields.
+
+        A MinHash links a syndicated copy (the same text under another URL) to the first
+        article of its story, so reviewers see one story reported by several outlets.
+        """
+        signature = minhash(text)
         with self.db.conn:
             row = self.db.execute(
                 "INSERT INTO articles (url, page_id, title, published, authors, lang, text, "
-                "extractor_version, extracted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "extractor_version, extracted_at, host, minhash) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT(url) DO UPDATE SET page_id = excluded.page_id, "
                 "title = excluded.title, published = excluded.published, "
                 "authors = excluded.authors, lang = excluded.lang, text = excluded.text, "
                 "extractor_version = excluded.extractor_version, "
-                "extracted_at = excluded.extracted_at RETURNING id",
+                "extracted_at = excluded.extracted_at, minhash = excluded.minhash RETURNING id",
                 [url, page_id, title, published, json.dumps(authors, ensure_ascii=False), lang,
-                 text, extractor_version, extracted_at],
+                 text, extractor_version, extracted_at, _host(url), signature],
             ).fetchone()
-        return int(row[0])
+            article_id = int(row[0])
+            self.db.execute("DELETE FROM article_bands WHERE article_id = ?", [article_id])
+            root = None
+            if signature is not None:
+                keys = band_keys(signature)
+                root = self._story_root(article_id, signature, keys)
+                self.db.conn.executemany(
+                    "INSERT INTO article_bands (article_id, band) VALUES (?, ?)",
+                    [(article_id, key) for key in keys])
+            self.db.execute("UPDATE articles SET duplicate_of = ? WHERE id = ?",
+                            [root, article_id])
+        return article_id
+
+    def _story_root(self, article_id: int, signature: bytes, keys: list[int]) -> int | None:
+        marks = ",".join("?" * len(keys))
+        candidates = self.db.execute(
+            f"SELECT id, minhash, duplicate_of FROM articles WHERE id IN "
+            f"(SELECT DISTINCT article_id FROM article_bands WHERE band IN ({marks})) "
+            f"AND id != ? ORDER BY id",
+            [*keys, article_id],
+        ).fetchall()
+        for other_id, other_signature, other_root in candidates:
+            if jaccard(signature, other_signature) >= NEAR_DUPLICATE_JACCARD:
+                root = other_root or other_id
+                return root if root != article_id else None
+        return None
+
+    def _departure_for(self, f: Finding, at: str) -> int | None:
+        """The departure a finding belongs to: same keys, a recorded alias, or a name one
+        slip away at the same organisation (merged, and the merge recorded for undo)."""
+        row = self.db.execute(
+            "SELECT id FROM departures WHERE person_key = ? AND company_key = ?",
+            [f.person_key, f.company_key],
+        ).fetchone() or self.db.execute(
+            "SELECT departure_id FROM aliases WHERE person_key = ? AND company_key = ?",
+            [f.person_key, f.company_key],
+        ).fetchone()
+        if row:
+            return int(row[0])
+        near = [
+            (dep_id, key)
+            for dep_id, key in self.db.execute(
+                "SELECT id, person_key FROM departures WHERE company_key = ?", [f.company_key]
+            ).fetchall()
+            if near_same_person(f.person_key, key) or surname_of(f.person_key, key)
+        ]
+        if len(near) != 1:  # none, or ambiguous: two people who could both be meant
+            return None
+        dep_id, key = near[0]
+        self.db.execute(
+            "INSERT INTO aliases (person_key, company_key, departure_id, kind, at) "
+            "VALUES (?, ?, ?, 'auto', ?)",
+            [f.person_key, f.company_key, dep_id, at],
+        )
+        self.db.execute(
+            "INSERT INTO decisions (departure_id, action, note, by, at, detail) "
+            "VALUES (?, 'auto-merge', ?, 'exodus', ?, ?)",
+            [dep_id, f"{f.person!r} taken as {key!r}", at,
+             json.dumps({"person": f.person, "company": f.company,
+                         "person_key": f.person_key, "company_key": f.company_key})],
+        )
+        return dep_id
 
     def replace_findings(self, article_id: int, findings: list[Finding], seen_at: str,
                          extractor_version: str) -> list[int]:
@@ -218,33 +299,43 @@ class Store:
 
         Departures are upserted first and stale mentions removed after, so running the
         same extraction twice changes nothing; a departure left without any mention is
-        deleted only when nobody reviewed it and it is not gold.
+        deleted only when nobody reviewed it and it is not gold. Reviewer decisions
+        (status, note) are never written here.
         """
         ids: list[int] = []
         with self.db.conn:
             keep: list[int] = []
             for f in findings:
-                dep_id = self.db.execute(
-                    "INSERT INTO departures (person, company, person_key, company_key, role, "
-                    "destination, when_text, confidence, first_seen, last_seen, status, gold) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'new', ?) "
-                    "ON CONFLICT(person_key, company_key) DO UPDATE SET "
-                    "role = COALESCE(role, excluded.role), "
-                    "destination = COALESCE(destination, excluded.destination), "
-                    "when_text = COALESCE(when_text, excluded.when_text), "
-                    "confidence = MAX(COALESCE(confidence, 0), excluded.confidence), "
-                    "first_seen = MIN(first_seen, excluded.first_seen), "
-                    "last_seen = MAX(last_seen, excluded.last_seen), "
-                    "gold = MAX(gold, excluded.gold) RETURNING id",
-                    [f.person, f.company, f.person_key, f.company_key, f.role, f.destination,
-                     f.when_text, f.confidence, seen_at, seen_at, int(f.gold)],
-                ).fetchone()[0]
+                dep_id = self._departure_for(f, seen_at)
+                if dep_id is None:
+                    dep_id = self.db.execute(
+                        "INSERT INTO departures (person, company, person_key, company_key, "
+                        "role, destination, when_text, confidence, first_seen, last_seen, "
+                        "status, gold) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'new', ?) "
+                        "RETURNING id",
+                        [f.person, f.company, f.person_key, f.company_key, f.role,
+                         f.destination, f.when_text, f.confidence, seen_at, seen_at,
+                         int(f.gold)],
+                    ).fetchone()[0]
+                else:
+                    self.db.execute(
+                        "UPDATE departures SET role = COALESCE(role, ?), "
+                        "destination = COALESCE(destination, ?), "
+                        "when_text = COALESCE(when_text, ?), "
+                        "confidence = MAX(COALESCE(confidence, 0), ?), "
+                        "first_seen = MIN(first_seen, ?), last_seen = MAX(last_seen, ?), "
+                        "gold = MAX(gold, ?) WHERE id = ?",
+                        [f.role, f.destination, f.when_text, f.confidence, seen_at, seen_at,
+                         int(f.gold), dep_id],
+                    )
                 mention_id = self.db.execute(
                     "INSERT INTO mentions (departure_id, article_id, sentence, "
-                    "extractor_version, seen_at) VALUES (?, ?, ?, ?, ?) "
+                    "extractor_version, seen_at, person, company, person_key, company_key) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
                     "ON CONFLICT(departure_id, article_id, sentence) DO UPDATE SET "
                     "extractor_version = excluded.extractor_version RETURNING id",
-                    [dep_id, article_id, f.sentence, extractor_version, seen_at],
+                    [dep_id, article_id, f.sentence, extractor_version, seen_at, f.person,
+                     f.company, f.person_key, f.company_key],
                 ).fetchone()[0]
                 keep.append(mention_id)
                 ids.append(dep_id)
@@ -256,12 +347,18 @@ class Store:
             ).fetchall()
             for mention_id, dep_id in stale:
                 self.db.execute("DELETE FROM mentions WHERE id = ?", [mention_id])
-                self.db.execute(
-                    "DELETE FROM departures WHERE id = ? AND status = 'new' AND gold = 0 "
-                    "AND NOT EXISTS (SELECT 1 FROM mentions WHERE departure_id = ?)",
-                    [dep_id, dep_id],
-                )
+                self.prune(dep_id)
         return ids
+
+    def prune(self, dep_id: int) -> None:
+        """Drop a departure nothing supports any more, unless a person reviewed it."""
+        if self.db.execute(
+            "SELECT 1 FROM departures WHERE id = ? AND status = 'new' AND gold = 0 "
+            "AND reviewed_at IS NULL AND NOT EXISTS "
+            "(SELECT 1 FROM mentions WHERE departure_id = ?)", [dep_id, dep_id]
+        ).fetchone():
+            self.db.execute("DELETE FROM aliases WHERE departure_id = ?", [dep_id])
+            self.db.execute("DELETE FROM departures WHERE id = ?", [dep_id])
 
     # -- reading ------------------------------------------------------------------------------
 

@@ -1,15 +1,23 @@
 """The whole product, end to end: `exodus demo` on the bundled site."""
 
 import json
+import socket
 
 import sqlite_utils
 
 from crawler.cli import main
 
 
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
 def test_demo_end_to_end(tmp_path, capsys):
     db_path = tmp_path / "demo.db"
-    assert main(["--db", str(db_path), "demo"]) == 0
+    port = str(free_port())
+    assert main(["--db", str(db_path), "demo", "--port", port]) == 0
     out = capsys.readouterr().out
     assert "demo-newsflash: listed" in out and "demo-feed: listed" in out
     assert "skipped by robots 1" in out
@@ -38,7 +46,7 @@ def test_demo_end_to_end(tmp_path, capsys):
     # a second run fetches nothing new and keeps every row
     before = {t: db.execute(f"select count(*) from {t}").fetchone()[0]
               for t in ("pages", "articles", "departures", "mentions")}
-    assert main(["--db", str(db_path), "demo"]) == 0
+    assert main(["--db", str(db_path), "demo", "--port", port]) == 0
     out = capsys.readouterr().out
     assert "fetched 0" in out
     after = {t: db.execute(f"select count(*) from {t}").fetchone()[0] for t in before}
