@@ -12,10 +12,12 @@ import asyncio
 import getpass
 import gzip
 import json
+import os
 import sqlite3
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -87,6 +89,8 @@ def _print_departures(store: Store, args: argparse.Namespace) -> None:
 
 def cmd_departures(args: argparse.Namespace) -> int:
     config = _config(args)
+    if args.since:
+        _iso_date(args.since, "--since")
     with _open_store(config, create=False) as store:
         _print_departures(store, args)
     return 0
@@ -145,6 +149,43 @@ def cmd_demo(args: argparse.Namespace) -> int:
         print()
         _print_departures(store, args)
     return 0
+
+
+def cmd_reextract(args: argparse.Namespace) -> int:
+    from crawler.reextract import RunStats, import_dir, plan_import, reextract
+
+    config = _config(args)
+    if args.workers is not None and args.workers < 1:
+        raise ExodusError("--workers must be at least 1")
+    if args.since:
+        _iso_date(args.since, "--since")
+    selectors = {s.name: s.article_selector for s in config.sources}
+    stats = RunStats()
+    plan = plan_import(Path(args.from_dir)) if args.from_dir else None
+    with _open_store(config, create=plan is not None) as store:
+        if plan is not None:
+            stats.imported = import_dir(store, plan, args.source or "import")
+        try:
+            result = reextract(store, config.model, selectors=selectors, source=args.source,
+                               since=args.since, workers=args.workers or os.cpu_count() or 1,
+                               force=args.force)
+        except KeyboardInterrupt:
+            print("exodus: interrupted; what was written is kept, rerun to continue",
+                  file=sys.stderr)
+            return 130
+        result.imported = stats.imported
+        print(result.line())
+        for page_id, reason in result.failed[:20]:
+            print(f"  page {page_id}: {reason}")
+    return 0
+
+
+def _iso_date(value: str, flag: str) -> str:
+    try:
+        datetime.fromisoformat(value)
+    except ValueError:
+        raise ExodusError(f"{flag} must be an ISO date such as 2024-05-28, got {value!r}") from None
+    return value
 
 
 def _reviewer(args: argparse.Namespace) -> str:
@@ -325,6 +366,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--since", metavar="DATE", help="only departures seen on or after DATE")
     p.add_argument("--json", action="store_true", help="JSON lines instead of a table")
     p.set_defaults(func=cmd_departures)
+
+    p = sub.add_parser("reextract", help="run extraction and detection again over the archive")
+    p.add_argument("--source", metavar="NAME", help="only pages of this source "
+                   "(with --from-dir: the source name given to the imported pages)")
+    p.add_argument("--since", metavar="DATE", help="only pages fetched on or after DATE")
+    p.add_argument("--from-dir", metavar="DIR", help="first import saved pages "
+                   "(.html, .html.gz, optional NAME.json sidecar with url and fetched_at)")
+    p.add_argument("--workers", type=int, metavar="N", help="worker processes (default: cores)")
+    p.add_argument("--force", action="store_true",
+                   help="also redo pages already processed by this extractor version")
+    p.set_defaults(func=cmd_reextract)
 
     p = sub.add_parser("review", help="confirm, reject or reopen a departure")
     p.add_argument("id", type=int, metavar="ID")

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from crawler.config import CrawlerSettings, Source
 from crawler.fetch import Fetcher, FetchResult, FetchSettings
-from crawler.pipeline import Processor
+from crawler.pipeline import PageInput, Processor
 from crawler.sources import Link, SourceError, parse_feed, parse_listing, parse_sitemap
 from storage import PageVersion, Store
 
@@ -148,12 +148,12 @@ class SourceCrawl:
             self.stats.not_modified += 1
         else:
             self.stats.fetched += 1
-            outcome = self.processor.process_page(
+            outcome = self.processor.process_page(PageInput(
                 page_id=page_id, url=url, body=res.body,
                 content_type=res.headers.get("content-type"),
                 fetched_at=res.fetched_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
                 article_selector=self.source.article_selector,
-            )
+            ))
             self.stats.departures += outcome.departures
         self.on_page(self.stats)
 

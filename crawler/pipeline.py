@@ -1,13 +1,15 @@
-"""Drive one archived page through extraction and detection into storage.
+"""Drive archived pages through extraction and detection into storage.
 
-The crawl, the demo and `reextract` all call `Processor.process_page`, so a page is
-treated the same way whichever road it came by.
+The work is split in two halves so that `reextract` can run the first in worker
+processes: `Analyzer` is pure (bytes in, `Analysis` out, no database), and
+`store_analysis` writes one analysis. The crawl, the demo and `reextract` all use both,
+so a page is treated the same way whichever road it came by.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
 from urllib.parse import urlsplit
@@ -20,6 +22,24 @@ from extract.version import EXTRACTOR_VERSION
 from storage import Finding, Store
 
 log = logging.getLogger("exodus.pipeline")
+
+
+@dataclass(frozen=True)
+class PageInput:
+    page_id: int
+    url: str
+    body: bytes
+    content_type: str | None
+    fetched_at: str
+    article_selector: str | None = None
+
+
+@dataclass
+class Analysis:
+    page: PageInput
+    article: Article | None = None
+    departures: list[Departure] = field(default_factory=list)
+    error: str | None = None
 
 
 @dataclass
@@ -56,10 +76,17 @@ def article_url(page_url: str, article: Article) -> str:
     return page_url
 
 
-class Processor:
-    def __init__(self, store: Store, model: str) -> None:
-        self.store = store
+def _wants_detection(article: Article) -> bool:
+    return bool(article.text.strip()) and (article.lang is None or article.lang.startswith("en"))
+
+
+class Analyzer:
+    """Extraction and detection; the spaCy model is loaded on first use."""
+
+    def __init__(self, model: str, detector: Detector | None = None) -> None:
         self.model = model
+        if detector is not None:  # share a model already loaded
+            self.__dict__["detector"] = detector
 
     @cached_property
     def detector(self) -> Detector:
@@ -68,22 +95,70 @@ class Processor:
         except ModelNotFound as exc:
             raise ExodusError(str(exc)) from None
 
-    def process_page(self, *, page_id: int, url: str, body: bytes, content_type: str | None,
-                     fetched_at: str, article_selector: str | None = None) -> PageOutcome:
-        when = datetime.fromisoformat(fetched_at.replace("Z", "+00:00"))
-        article = extract_article(body, url=url, content_type=content_type,
-                                  article_selector=article_selector, fetched_at=when)
-        self.store.set_page_encoding(page_id, article.encoding)
+    def _extract(self, page: PageInput) -> Analysis:
+        try:
+            when = datetime.fromisoformat(page.fetched_at.replace("Z", "+00:00"))
+            article = extract_article(page.body, url=page.url, content_type=page.content_type,
+                                      article_selector=page.article_selector, fetched_at=when)
+            return Analysis(page, article)
+        except Exception as exc:  # a bug on one page must not stop a crawl or a re-run
+            log.error("extraction failed", extra={"page": page.page_id, "error": repr(exc)})
+            return Analysis(page, error=f"extraction failed: {exc!r}")
+
+    def analyse_many(self, pages: list[PageInput]) -> list[Analysis]:
+        """Extract each page, then detect over all of them in one batched spaCy run."""
+        results = [self._extract(p) for p in pages]
+        todo = [r for r in results if r.article is not None and _wants_detection(r.article)]
+        if todo:
+            try:
+                found = self.detector.detect_many(
+                    (r.article.text, r.article.published) for r in todo  # type: ignore[union-attr]
+                )
+                for result, deps in zip(todo, found, strict=True):
+                    result.departures = deps
+            except ExodusError:
+                raise
+            except Exception as exc:
+                log.error("detection failed", extra={"error": repr(exc)})
+                for result in todo:
+                    result.error = f"detection failed: {exc!r}"
+        return results
+
+    def analyse(self, page: PageInput) -> Analysis:
+        return self.analyse_many([page])[0]
+
+
+def store_analysis(store: Store, analysis: Analysis) -> PageOutcome:
+    """Write one page's results; marks the page as processed by this extractor version."""
+    page, article = analysis.page, analysis.article
+    with store.transaction():
+        store.mark_page(page.page_id, EXTRACTOR_VERSION,
+                        article.encoding if article else None, analysis.error)
+        if analysis.error or article is None:
+            return PageOutcome(None, 0, [analysis.error or "no article"])
         if not article.text.strip():
-            log.info("no article text", extra={"url": url, "warnings": article.warnings})
             return PageOutcome(None, 0, article.warnings)
-        article_id = self.store.save_article(
-            url=article_url(url, article), page_id=page_id, title=article.title,
+        article_id = store.save_article(
+            url=article_url(page.url, article), page_id=page.page_id, title=article.title,
             published=article.published, authors=article.authors, lang=article.lang,
-            text=article.text, extractor_version=EXTRACTOR_VERSION, extracted_at=fetched_at,
+            text=article.text, extractor_version=EXTRACTOR_VERSION,
+            extracted_at=page.fetched_at,
         )
-        found: list[Departure] = []
-        if article.lang is None or article.lang.startswith("en"):
-            found = self.detector.detect(article.text, article.published)
-        self.store.replace_findings(article_id, findings(found), fetched_at, EXTRACTOR_VERSION)
-        return PageOutcome(article_id, len(found), article.warnings)
+        store.replace_findings(article_id, findings(analysis.departures), page.fetched_at,
+                               EXTRACTOR_VERSION)
+    return PageOutcome(article_id, len(analysis.departures), article.warnings)
+
+
+class Processor:
+    """The crawl's one-page-at-a-time use of both halves."""
+
+    def __init__(self, store: Store, model: str, detector: Detector | None = None) -> None:
+        self.store = store
+        self.analyzer = Analyzer(model, detector)
+
+    @property
+    def detector(self) -> Detector:
+        return self.analyzer.detector
+
+    def process_page(self, page: PageInput) -> PageOutcome:
+        return store_analysis(self.store, self.analyzer.analyse(page))

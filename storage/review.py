@@ -36,7 +36,7 @@ def review(store: Store, dep_id: int, action: str, *, note: str | None, by: str)
     if action not in ACTIONS:
         raise StorageError(f"unknown review action {action!r}")
     at = utcnow()
-    with store.db.conn:
+    with store.transaction():
         _departure(store, dep_id)
         store.db.execute(
             "UPDATE departures SET status = ?, note = COALESCE(?, note), reviewed_by = ?, "
@@ -53,7 +53,7 @@ def merge(store: Store, keep_id: int, other_id: int, *, note: str | None, by: st
     if keep_id == other_id:
         raise StorageError("cannot merge a departure with itself")
     at = utcnow()
-    with store.db.conn:
+    with store.transaction():
         keep = _departure(store, keep_id)
         other = _departure(store, other_id)
         mentions = store.db.execute(
@@ -101,7 +101,7 @@ def unmerge(store: Store, dep_id: int, person_key: str, company_key: str, *,
     """Split a merged variant back out: restore the row a manual merge folded in (same
     id), or make a new one for an automatic merge; its mentions move back with it."""
     at = utcnow()
-    with store.db.conn:
+    with store.transaction():
         _departure(store, dep_id)
         alias = store.db.execute(
             "SELECT kind FROM aliases WHERE departure_id = ? AND person_key = ? "

@@ -155,7 +155,18 @@ def _v2(db: sqlite_utils.Database) -> None:
     db.create_view("review", REVIEW_VIEW)
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2]
+def _v3(db: sqlite_utils.Database) -> None:
+    """Which extractor version last processed each page: `reextract` resumes from it."""
+    db["pages"].add_column("extractor_version", str)
+    db["pages"].add_column("extract_error", str)
+    db.execute(
+        "UPDATE pages SET extractor_version = (SELECT a.extractor_version FROM articles a "
+        "WHERE a.page_id = pages.id)"
+    )
+    db["pages"].create_index(["kind", "extractor_version"])
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

