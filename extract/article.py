@@ -1,0 +1,131 @@
+"""Facade: raw page bytes in, an :class:`Article` out.
+
+Pure and offline (no network, database or NLP) so the crawler can run it on every archived page
+and re-run it when the extractor improves.  It never raises: whatever goes wrong becomes a
+warning on a (possibly empty) article, because one odd page must not stop a crawl.
+
+``Article.text`` separates blocks (paragraphs, headings, list items, table rows) with a blank
+line ``"\\n\\n"``; a ``<br>`` inside a block is a single ``"\\n"``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from .body import extract_body
+from .dates import find_date
+from .decode import decode_html
+from .metadata import find_authors, find_canonical, find_lang, find_title
+from .page import read_page
+
+__all__ = ["Article", "extract_article", "MAX_BYTES"]
+
+# Pages beyond this are cut: real articles are far smaller, and parsing 50 MB of generated
+# markup costs seconds for no text worth having.
+MAX_BYTES = 8_000_000
+
+_BINARY = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
+
+
+@dataclass
+class Article:
+    """What the NER stage and the register need from one page."""
+
+    url: str | None  # canonical URL when the page names one (absolute), else the url given
+    title: str | None
+    published: str | None  # ISO date 'YYYY-MM-DD' or None
+    authors: list[str] = field(default_factory=list)
+    lang: str | None = None  # e.g. 'en', 'zh'
+    encoding: str = "utf-8"
+    text: str = ""  # blocks separated by "\n\n"; <br> inside a block is "\n"
+    warnings: list[str] = field(default_factory=list)
+
+
+def _looks_binary(data: bytes) -> bool:
+    """Control bytes are rare in HTML and common in images, PDFs and archives."""
+    head = data[:4096]
+    if not head:
+        return False
+    if head.startswith((b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04", b"\x1f\x8b")):
+        return True
+    # UTF-16 text has many NULs but no other control bytes.
+    if head.count(0) > len(head) * 0.2 and (head[0::2].count(0) < 4 or head[1::2].count(0) < 4):
+        return False
+    return len(_BINARY.findall(head)) > len(head) * 0.05
+
+
+def extract_article(
+    data: bytes | str,
+    *,
+    url: str | None = None,
+    content_type: str | None = None,
+    article_selector: str | None = None,
+    fetched_at: datetime | None = None,
+) -> Article:
+    """Extract the article of one page.  Never raises; problems are listed in ``warnings``."""
+    warnings: list[str] = []
+    article = Article(url=url, title=None, published=None, warnings=warnings)
+    try:
+        _extract(data, article, content_type, article_selector, fetched_at)
+    except RecursionError:
+        warnings.append("document too deeply nested; extraction stopped")
+    except Exception as err:  # noqa: BLE001 - the contract is: never raise
+        warnings.append(f"extraction failed: {type(err).__name__}: {err}")
+    return article
+
+
+def _extract(
+    data: bytes | str,
+    article: Article,
+    content_type: str | None,
+    article_selector: str | None,
+    fetched_at: datetime | None,
+) -> None:
+    warnings = article.warnings
+    if fetched_at is None:
+        fetched_at = datetime.now(UTC)
+    if data is None or len(data) == 0:
+        warnings.append("empty document")
+        return
+    if isinstance(data, str):
+        html = data
+        if len(html) > MAX_BYTES:
+            html = html[:MAX_BYTES]
+            warnings.append(f"document larger than {MAX_BYTES} characters; truncated")
+        article.encoding = "utf-8"
+    else:
+        if _looks_binary(data):
+            warnings.append("document looks binary, not HTML")
+            return
+        if len(data) > MAX_BYTES:
+            data = data[:MAX_BYTES]
+            warnings.append(f"document larger than {MAX_BYTES} bytes; truncated")
+        decoded = decode_html(data, content_type)
+        html = decoded.text
+        article.encoding = decoded.encoding
+    if "\x00" in html:
+        html = html.replace("\x00", "")
+    if not html.strip():
+        warnings.append("document has no content")
+        return
+
+    page = read_page(html, article.url)
+    article.url = find_canonical(page)
+    article.title = find_title(page)
+    article.authors = find_authors(page)
+    declared_lang = find_lang(page)
+    article.published = find_date(page, fetched_at=fetched_at, lang=declared_lang)
+
+    structured = page.jsonld.first("articleBody", include_pages=False)
+    result = extract_body(
+        page.tree,
+        article_selector=article_selector,
+        structured_body=structured if isinstance(structured, str) else None,
+    )
+    article.text = result.text
+    warnings.extend(result.warnings)
+    article.lang = find_lang(page, result.text) if result.text else declared_lang
+    if not article.text:
+        warnings.append("no article text found")
