@@ -11,11 +11,13 @@ import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from crawler.config import CrawlerSettings, Source
 from crawler.fetch import Fetcher, FetchResult, FetchSettings
 from crawler.pipeline import PageInput, Processor
 from crawler.sources import Link, SourceError, parse_feed, parse_listing, parse_sitemap
+from crawler.urls import is_private_address
 from storage import PageVersion, Store
 
 log = logging.getLogger("exodus.crawl")
@@ -71,6 +73,7 @@ class SourceCrawl:
         self.processor = processor
         self.stats = SourceStats(source.name)
         self.on_page = on_page or (lambda stats: None)
+        self.allow_private = fetcher.settings.allow_private
 
     async def _get(self, url: str) -> FetchResult:
         state = self.store.url_state(url)
@@ -157,9 +160,18 @@ class SourceCrawl:
             self.stats.departures += outcome.departures
         self.on_page(self.stats)
 
+    def _may_follow(self, url: str) -> bool:
+        """A public source's page cannot point the crawler into loopback or private
+        networks (a listing that links to http://10.0.0.1/admin is not followed)."""
+        if url == self.source.url:
+            return False
+        if self.allow_private or is_private_address(urlsplit(self.source.url).hostname or ""):
+            return True
+        return not is_private_address(urlsplit(url).hostname or "")
+
     async def run(self) -> SourceStats:
         links = await self._discover_document(self.source.url)
-        links = [link for link in links if link.url != self.source.url]
+        links = [link for link in links if self._may_follow(link.url)]
         self.stats.listed = len(links)
         self.store.note_discovered(self.source.name, [(lnk.url, lnk.published) for lnk in links])
         todo = self._wanted(links)

@@ -178,3 +178,21 @@ def test_per_host_gap_is_respected(tmp_path, site, detector):
     # robots.txt, the feed and two articles: at least three gaps between four requests
     assert time.monotonic() - started >= 0.9
     store.close()
+
+
+@pytest.mark.parametrize(("source_url", "allow", "link", "followed"), [
+    ("https://news.example/feed", False, "https://news.example/a/1", True),
+    ("https://news.example/feed", False, "http://127.0.0.1:8080/admin", False),
+    ("https://news.example/feed", False, "http://10.0.0.7/x", False),
+    ("https://news.example/feed", False, "http://localhost/x", False),
+    ("https://news.example/feed", True, "http://10.0.0.7/x", True),
+    ("http://127.0.0.1:9000/feed", False, "http://127.0.0.1:9000/a", True),
+    ("https://news.example/feed", False, "https://news.example/feed", False),
+])
+def test_public_sources_cannot_point_into_private_networks(source_url, allow, link, followed):
+    from crawler.crawl import SourceCrawl
+    from crawler.fetch import Fetcher, FetchSettings
+
+    fetcher = Fetcher(FetchSettings(allow_private=allow))
+    crawl_ = SourceCrawl(Source(name="s", kind="feed", url=source_url), fetcher, None, None)
+    assert crawl_._may_follow(link) is followed
