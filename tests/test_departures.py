@@ -1,0 +1,276 @@
+"""Departure detection: seed gold, the inclusion/exclusion policy, resolution, robustness.
+
+Every sentence here is written for the tests (none comes from a publisher's passage);
+company and person names are invented or generic on purpose.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from extract.departures import Departure, Detector, ModelNotFound
+from extract.names import same_company, same_person
+
+REPO = Path(__file__).resolve().parents[1]
+SEED = REPO / "seeds" / "gold"
+
+
+@pytest.fixture(scope="session")
+def det() -> Detector:
+    return Detector()
+
+
+def pairs(deps: list[Departure]) -> list[tuple[str, str]]:
+    return [(d.person, d.company) for d in deps]
+
+
+def has(deps: list[Departure], person: str, company: str) -> bool:
+    return any(same_person(d.person, person) and same_company(d.company, company)
+               for d in deps)
+
+
+# --------------------------------------------------------------------------- seed gold
+
+def test_seed_gold_exactly(det: Detector) -> None:
+    expected = json.loads((SEED / "expected.json").read_text(encoding="utf-8"))
+    text = (SEED / "article.txt").read_text(encoding="utf-8")
+    found = det.detect(text, expected["article"]["published"])
+    gold = [(d["person"], d["company"]) for d in expected["departures"]]
+    for person, company in gold:
+        assert has(found, person, company), (person, company, pairs(found))
+    assert len(found) == len(gold), pairs(found)
+    for dep in found:
+        assert dep.sentence in text  # evidence is verbatim
+        assert 0.0 <= dep.confidence <= 1.0
+
+
+def test_seed_details(det: Detector) -> None:
+    text = (SEED / "article.txt").read_text(encoding="utf-8")
+    found = {(d.person, d.company.split()[0]): d for d in det.detect(text)}
+    yang_ali = found[("Yang Hongxia", "Alibaba")]
+    assert yang_ali.destination == "ByteDance"
+    assert yang_ali.when_text == "late 2022"
+    jia = found[("Jia Yangqing", "Alibaba")]
+    assert jia.when_text == "early 2023"
+    assert "start-up" in (jia.destination or "")
+    assert found[("Fu Ruiji", "iFlytek")].destination == "Kuaishou"
+    assert found[("Wang Changhu", "ByteDance")].destination == "AIsphere"
+    assert "Knowledge Graph" in (found[("Fu Ruiji", "Kuaishou")].role or "")
+
+
+# --------------------------------------------------------------------------- inclusion
+
+INCLUDED = [
+    ("Norvex Robotics said its chief executive Maria Lopez resigned on Monday.",
+     "Maria Lopez", "Norvex Robotics"),
+    ("Globex Corp said chief financial officer Peter Hall will retire in June.",
+     "Peter Hall", "Globex Corp"),
+    ("Dana Whitfield stepped down as president of Initrode Inc after six years.",
+     "Dana Whitfield", "Initrode Inc"),
+    ("Tencent vice president Zhang Wei quit the company last month.",
+     "Zhang Wei", "Tencent"),
+    ("Gavin Brook was fired as chief technology officer of Hoolix Labs on Friday.",
+     "Gavin Brook", "Hoolix Labs"),
+    ("The board of Pellucid Inc ousted its chief executive, Ron Tamsin, after a dispute.",
+     "Ron Tamsin", "Pellucid Inc"),
+    ("Lars Berg, Stripe's head of engineering, will depart at the end of the year.",
+     "Lars Berg", "Stripe"),
+    ("Baidu's chief scientist Andrew Chen has left the firm.", "Andrew Chen", "Baidu"),
+    ("Nvidia executive Sarah Kim will leave in June, the chipmaker said.",
+     "Sarah Kim", "Nvidia"),
+    ("Li Ming left Alibaba to join ByteDance as head of its search unit.",
+     "Li Ming", "Alibaba"),
+    ("ByteDance has hired Chen Jie, former head of Tencent's cloud unit, to lead its AI lab.",
+     "Chen Jie", "Tencent"),
+    ("Before joining Meituan in 2020, Zhou Lan was vice president at JD.com.",
+     "Zhou Lan", "JD.com"),
+    ("Wu Hao, who previously led Baidu's autonomous driving unit, founded his own company, "
+     "DriveNova, in 2022.", "Wu Hao", "Baidu"),
+    ("Orbital Systems Inc said president Tom Reed resigned but will stay on as a consultant.",
+     "Tom Reed", "Orbital Systems Inc"),
+    ("Sun Li will step down as chief executive of Vertex Labs and remain a non-executive "
+     "director.", "Sun Li", "Vertex Labs"),
+    ("Quantix Corp said Helen Marsh, its vice president of sales, exited the company "
+     "effective immediately.", "Helen Marsh", "Quantix Corp"),
+    ("Xiaomi confirmed the departure of Liu Yang, who ran its smartphone business.",
+     "Liu Yang", "Xiaomi"),
+]
+
+
+@pytest.mark.parametrize(("text", "person", "company"), INCLUDED)
+def test_included(det: Detector, text: str, person: str, company: str) -> None:
+    found = det.detect(text)
+    assert has(found, person, company), pairs(found)
+    assert len(found) == 1, pairs(found)
+
+
+def test_move_has_destination(det: Detector) -> None:
+    (dep,) = det.detect("Li Ming left Alibaba to join ByteDance as head of its search unit.")
+    assert dep.destination == "ByteDance"
+
+
+def test_one_person_two_companies(det: Detector) -> None:
+    found = det.detect("Kim Sora resigned from Samsung and Naver to start her own company.")
+    assert has(found, "Kim Sora", "Samsung") and has(found, "Kim Sora", "Naver")
+    assert len(found) == 2
+
+
+def test_two_people_one_company(det: Detector) -> None:
+    found = det.detect("Anna Berg and Ole Lund, two senior vice presidents, have left Spotify.")
+    assert has(found, "Anna Berg", "Spotify") and has(found, "Ole Lund", "Spotify")
+    assert len(found) == 2
+
+
+# --------------------------------------------------------------------------- exclusion
+
+EXCLUDED = [
+    # keeps a leading role in the same company or group
+    "Karen Holt will step down as chief executive of Zenith Corp and become its executive "
+    "chairman.",
+    "Omar Haddad stepped down as head of sales at Pixelate Inc to take on a new strategy role "
+    "at the company.",
+    "Nora Quinn resigned as president of Beta Labs, a unit of Gamma Holdings, to focus on her "
+    "role at the parent company.",
+    # only a board seat
+    "Victor Lang resigned from the board of Deltacom Corp.",
+    # nobody named / not a leading role
+    "More than 15,000 employees have quit Foxconn this year.",
+    "Junior analyst Tim Brown left Acmeco last week.",
+    # denial, rejected rumour, hypothetical, demand, negation
+    "Hoolix denied reports that its chief executive Gavin Brook would step down.",
+    "Rumours that Initrode president Bill Lund is leaving were dismissed by the company.",
+    "If Norvex chief executive Jane Roe resigned, the shares would fall.",
+    "Norvex chief executive Jane Roe could leave the company next year, analysts said.",
+    "Investors called for Pellucid chairman Ron Tamsin to resign.",
+    "Norvex chief executive Jane Roe said she would not resign.",
+    # a company leaves a market; things that are not people leaving
+    "Yahoo is leaving China, the company said on Tuesday.",
+    "Uber exited Southeast Asia in 2018.",
+    "Acmeco Corp left its quarterly dividend unchanged at 10 cents a share.",
+    "Acmeco Corp said its Widget Inc subsidiary will retire its 8 pct notes due 2030.",
+    # government, not a company
+    "Finance Minister Paul Grant resigned on Tuesday.",
+    # joining without leaving, hiring
+    "Pinduoduo increased job advertisements for engineers at its Shanghai headquarters.",
+    "Apple hired Mona Reyes as its first director of AI research.",
+    # a temporary leave is not a departure
+    "Quantix president Helen Marsh is taking a sabbatical until the end of the year.",
+    # keeps running the group while leaving a subsidiary post
+    "Lee Jun, the chief executive of Zenith Corp, has left the position of president in a "
+    "subsidiary company.",
+]
+
+
+@pytest.mark.parametrize("text", EXCLUDED)
+def test_excluded(det: Detector, text: str) -> None:
+    assert det.detect(text) == []
+
+
+def test_stay_elsewhere_in_article_vetoes(det: Detector) -> None:
+    text = ("Marta Ruiz, managing director of Orion Video, has resigned, the company said. "
+            "Ruiz will continue to work for the parent company, Orion Media said.")
+    assert det.detect(text) == []
+
+
+# --------------------------------------------------------------------------- resolution
+
+def test_pronoun_resolution(det: Detector) -> None:
+    text = ("Maria Lopez joined Norvex Robotics in 2015 and built its drone business. "
+            "Last week, she resigned as chief operating officer of Norvex Robotics.")
+    (dep,) = det.detect(text)
+    assert dep.person == "Maria Lopez"
+    assert same_company(dep.company, "Norvex Robotics")
+
+
+def test_surname_and_company_reference(det: Detector) -> None:
+    text = ("Chen Jie built Tencent's cloud unit over a decade. "
+            "Chen left the company in March, according to people familiar with the matter.")
+    (dep,) = det.detect(text)
+    assert dep.person == "Chen Jie"
+    assert same_company(dep.company, "Tencent")
+    assert dep.when_text == "March"
+
+
+def test_descriptive_company_reference(det: Detector) -> None:
+    text = ("Zhao Lei, who ran ByteDance's search team for five years, has left the "
+            "Beijing-based firm to start an AI company.")
+    (dep,) = det.detect(text)
+    assert (dep.person, dep.company) == ("Zhao Lei", "ByteDance")
+    assert dep.destination and "AI company" in dep.destination
+
+
+def test_relative_time_resolved_against_published(det: Detector) -> None:
+    text = "Early last year, Tom Reed quit Orbital Systems Inc to found a robotics start-up."
+    (dep,) = det.detect(text, published="2024-05-28")
+    assert dep.when_text == "Early 2023"
+    (dep,) = det.detect(text)
+    assert dep.when_text == "Early last year"
+
+
+# --------------------------------------------------------------------------- robustness
+
+def test_empty_and_blank(det: Detector) -> None:
+    assert det.detect("") == []
+    assert det.detect("   \n\n ") == []
+    assert det.detect(".") == []
+
+
+def test_non_english_gives_nothing(det: Detector) -> None:
+    texts = [
+        "杨红霞已离开字节跳动，加入了一家人工智能初创公司。",
+        "Der Vorstandschef von Siemens, Hans Müller, ist zurückgetreten und hat das "
+        "Unternehmen verlassen.",
+        "Jean Dupont a quitté Renault pour rejoindre Stellantis en tant que directeur général.",
+        "Генеральный директор компании Яндекс ушел в отставку.",
+    ]
+    for text in texts:
+        assert det.detect(text) == []
+
+
+def test_huge_input(det: Detector) -> None:
+    filler = "The market for cloud services grew steadily during the quarter. " * 2500
+    text = filler + "Norvex Robotics said its chief executive Maria Lopez resigned. " + filler
+    start = time.perf_counter()
+    found = det.detect(text)
+    assert pairs(found) == [("Maria Lopez", "Norvex Robotics")]
+    assert time.perf_counter() - start < 30
+    assert found[0].sentence == "Norvex Robotics said its chief executive Maria Lopez resigned."
+
+
+def test_detect_many_keeps_order(det: Detector) -> None:
+    items = [
+        ("Baidu's chief scientist Andrew Chen has left the firm.", None),
+        ("", None),
+        ("Uber exited Southeast Asia in 2018.", None),
+        ("Li Ming left Alibaba to join ByteDance.", "2024-01-01"),
+    ]
+    results = list(det.detect_many(items, batch_size=3))
+    assert [pairs(r) for r in results] == [
+        [("Andrew Chen", "Baidu")], [], [], [("Li Ming", "Alibaba")]]
+
+
+def test_unknown_model() -> None:
+    with pytest.raises(ModelNotFound) as info:
+        Detector("no_such_model_xyz")
+    assert "\n" not in str(info.value)
+
+
+# --------------------------------------------------------------------------- dev set
+
+def test_dev_precision_recall(det: Detector) -> None:
+    import sys
+
+    sys.path.insert(0, str(REPO))
+    from bench.departures import dev_path, load_dev, score_rows
+
+    rows = load_dev()
+    if not rows:
+        pytest.skip(f"dev set not found at {dev_path()}")
+    preds = list(det.detect_many((r["text"], None) for r in rows))
+    score, misses, extras = score_rows(rows, preds)
+    assert score.precision >= 0.95, extras
+    assert score.recall >= 0.93, misses
