@@ -50,6 +50,8 @@ ORG_SUFFIXES: frozenset[str] = frozenset({
     "Pharmaceuticals", "Therapeutics", "Foundation", "Institute", "University",
     "Management", "Securities", "Financial", "Insurance", "Industries", "Petroleum",
     "Computing", "Microsystems", "Media", "Entertainment", "Telecom", "Communications",
+    "Cloud", "Search", "Devices", "Chips", "Microelectronics", "Biotech", "Automotive",
+    "Mobility", "Interactive", "Logistics",
 })
 
 # Tokens the model tags as entities though they name nothing: "AI" alone is a GPE to it.
