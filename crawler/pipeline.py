@@ -12,14 +12,18 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from crawler.errors import ExodusError
 from extract.article import Article, extract_article
-from extract.departures import Departure, Detector, ModelNotFound
 from extract.names import company_key, person_key
 from extract.version import EXTRACTOR_VERSION
 from storage import Finding, Store
+
+if TYPE_CHECKING:  # spaCy is imported only where the model is loaded (not in the
+    # parent of `reextract`'s workers, which only writes)
+    from extract.departures import Departure, Detector
 
 log = logging.getLogger("exodus.pipeline")
 
@@ -49,12 +53,12 @@ class PageOutcome:
     warnings: list[str]
 
 
-def findings(departures: list[Departure], gold: bool = False) -> list[Finding]:
+def findings(departures: list[Departure]) -> list[Finding]:
     return [
         Finding(
             person=d.person, company=d.company, person_key=person_key(d.person),
             company_key=company_key(d.company), role=d.role, destination=d.destination,
-            when_text=d.when_text, sentence=d.sentence, confidence=d.confidence, gold=gold,
+            when_text=d.when_text, sentence=d.sentence, confidence=d.confidence,
         )
         for d in departures
     ]
@@ -90,6 +94,8 @@ class Analyzer:
 
     @cached_property
     def detector(self) -> Detector:
+        from extract.departures import Detector, ModelNotFound
+
         try:
             return Detector(self.model)
         except ModelNotFound as exc:
@@ -111,8 +117,11 @@ class Analyzer:
         todo = [r for r in results if r.article is not None and _wants_detection(r.article)]
         if todo:
             try:
+                # Small spaCy batches: long articles in a big batch spike memory for
+                # little gain in speed on a CPU.
                 found = self.detector.detect_many(
-                    (r.article.text, r.article.published) for r in todo  # type: ignore[union-attr]
+                    ((r.article.text, r.article.published) for r in todo),  # type: ignore[union-attr]
+                    batch_size=8,
                 )
                 for result, deps in zip(todo, found, strict=True):
                     result.departures = deps
