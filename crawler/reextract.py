@@ -33,6 +33,7 @@ from storage import PageVersion, Store
 log = logging.getLogger("exodus.reextract")
 
 BATCH = 32
+WORKER_BATCHES = 150  # batches a worker process handles before it is replaced
 
 
 @dataclass
@@ -261,8 +262,10 @@ def _run_pool(batches: Iterator[list[PageInput]], model: str, workers: int,
               write: Callable[[list[Analysis]], None]) -> None:
     """At most two batches per worker in flight, written in the order they were read."""
     context = multiprocessing.get_context("spawn")
+    # Workers are replaced now and then: spaCy's string store only grows, and a run
+    # over months of pages must not creep upwards in memory.
     pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
-                               initargs=(model,))
+                               initargs=(model,), max_tasks_per_child=WORKER_BATCHES)
     pending: deque[Future] = deque()
     try:
         for batch in batches:
