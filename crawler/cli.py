@@ -148,6 +148,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
         _run_crawl(demo_config(config, base), store, None)
         print()
         _print_departures(store, args)
+        print("gold = 1: a labelled departure of the seed article; sources: the articles that "
+              "report it (the labelled seed and the crawled pages)")
     return 0
 
 
