@@ -128,6 +128,7 @@ def cmd_daemon(args: argparse.Namespace) -> int:
     config = _config(args)
     if not config.sources:
         raise ExodusError(f"{config.path or 'config'}: no [[sources]] to schedule")
+    setup_logging(max(args.verbose, 1))  # a daemon's log is its output: one line per run
     with _open_store(config) as store:
         processor = Processor(store, config.model)
         _ = processor.detector

@@ -40,10 +40,10 @@ async def run_daemon(config: Config, store: Store, processor: Processor,
         started = loop.time()
         try:
             (stats,) = await crawl([source], config.crawler, store, processor)
-            log.warning("run done", extra={"source": source.name, "summary": stats.line(),
+            log.info("run done", extra={"source": source.name, "summary": stats.line(),
                                            "seconds": round(loop.time() - started, 1)})
         except asyncio.CancelledError:
-            log.warning("run abandoned", extra={"source": source.name})
+            log.info("run abandoned", extra={"source": source.name})
             raise
         except Exception as exc:  # one source's failure must not stop the daemon
             log.error("run failed", extra={"source": source.name, "error": repr(exc)})
@@ -61,7 +61,7 @@ async def run_daemon(config: Config, store: Store, processor: Processor,
             next_run_time=now + timedelta(seconds=i * 0.5),
         )
     scheduler.start()
-    log.warning("daemon started", extra={"sources": len(config.sources), "db": str(store.path)})
+    log.info("daemon started", extra={"sources": len(config.sources), "db": str(store.path)})
     try:
         await stop.wait()
     finally:
@@ -74,4 +74,4 @@ async def run_daemon(config: Config, store: Store, processor: Processor,
                 await asyncio.wait(pending, timeout=grace_seconds)
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.remove_signal_handler(sig)
-        log.warning("daemon stopped")
+        log.info("daemon stopped")
