@@ -1,6 +1,6 @@
 """Departure-detection bench: seed article, labelled dev passages, and speed.
 
-Run: /work/main/.venv/bin/python bench/departures.py
+Run: /work/main/.venv/bin/python bench/departures.py [--quick]   (--quick: no speed runs)
 
 The dev file is read from $EXODUS_DEPARTURES (default <repo>/../shared/departures/
 dev.jsonl); it belongs to its publishers, so only person/company pairs are printed.
@@ -137,7 +137,8 @@ def speed(det: Detector, texts: list[str], repeat: int = 3) -> dict[str, float]:
     return out
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    quick = "--quick" in (argv or [])
     det = Detector()
     found, gold, score, misses, extras = seed_result(det)
     print(f"== seed: found {score.tp}/{len(gold)} expected, {score.fp} extra")
@@ -162,6 +163,8 @@ def main() -> int:
             print(f"   MISS {rid}: {p} | {c}")
         for rid, p, c in dextra:
             print(f"   FP   {rid}: {p} | {c}")
+    if quick:
+        return 0
 
     seed_text = (SEED_DIR / "article.txt").read_text(encoding="utf-8")
     short = [r["text"] for r in rows] * 4 + [seed_text] * 8
@@ -184,4 +187,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(main(sys.argv[1:]))

@@ -25,13 +25,15 @@ from extract.events import (
     Context,
     Mention,
     clean_person,
+    keeps_no_lead,
     persons_of,
     sentence_candidates,
+    subtree_skip,
 )
 from extract.gazetteer import ROLE_WORDS
 from extract.names import company_key, person_key, same_company, same_person
 from extract.nlp import ModelNotFound, Pipelines, load_pipelines
-from extract.triggers import ADVISORY_WORDS, FLAG_RE, STAY_LEMMAS, worth_parsing
+from extract.triggers import FLAG_RE, STAY_LEMMAS, worth_parsing
 from extract.when import resolve
 
 __all__ = ["Departure", "Detector", "ModelNotFound"]
@@ -214,11 +216,13 @@ def _stay_vetoes(doc: Doc, ctx: Context, offset: int) -> list[str]:
             continue
         if any(c.dep_ == "neg" for c in tok.children):
             continue
-        words = list(tok.subtree)
+        # A departure clause the parser hung under "remain" ("X stepped down as chairman;
+        # he remains chief executive") is not part of what is kept.
+        words = subtree_skip(tok, {"ccomp", "parataxis"})
         lows = {t.lower_ for t in words}
         if any(_is_leave_word(t) for t in words):
             continue  # "will continue as chairman until he retires"
-        if lows & ADVISORY_WORDS and "parent" not in lows:
+        if keeps_no_lead(lows) and "parent" not in lows:
             continue
         if not (lows & ROLE_WORDS or "parent" in lows):
             continue

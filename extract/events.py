@@ -45,7 +45,8 @@ _BLOCK_HEADS = {"deny", "refuse", "reject", "demand", "call", "urge", "pressure"
 _BLOCK_HEADS_STRICT = {"deny", "refuse", "reject", "demand", "call", "urge", "pressure",
                        "consider", "mull", "weigh", "rumor", "rumour", "speculate",
                        "speculation", "threaten", "resist", "shrug", "rebuff", "avoid",
-                       "refusal", "possibility", "whether", "fear"}
+                       "refusal", "possibility", "whether", "fear", "claim", "allege",
+                       "fabricate", "fabrication"}
 _HYPO_MODALS = {"might", "could", "may", "should", "must"}
 _SAY_LEMMAS = {"say", "announce", "tell", "confirm", "report", "disclose", "state", "add",
                "note", "reveal", "write", "accept"}
@@ -184,13 +185,13 @@ def _is_org_ent(ent: Span | None) -> bool:
     return ent.text in _TECH_ORG_SET
 
 
-def _subtree_skip(tok: Token, skip_deps: set[str]) -> list[Token]:
+def subtree_skip(tok: Token, skip_deps: set[str]) -> list[Token]:
     """Subtree of ``tok`` without the subtrees hanging from ``skip_deps`` children."""
     out = [tok]
     for child in tok.children:
         if child.dep_ in skip_deps:
             continue
-        out.extend(_subtree_skip(child, skip_deps))
+        out.extend(subtree_skip(child, skip_deps))
     return out
 
 
@@ -249,7 +250,42 @@ def _person_tokens(tok: Token, deep: bool = True) -> list[Token]:
             if not deep and child.dep_ != "conj":
                 continue
             out.extend(_person_tokens(child, deep))
+    if deep and not in_person:
+        out.extend(_embedded_holder(tok))
     return out
+
+
+def _after_comma(tok: Token) -> bool:
+    """The name's phrase starts after a comma ("..., Paul Dorsey and Anne Kwok,", "...,
+    Professor Li Wenjie,")."""
+    first = min(t.i for t in tok.subtree if t.ent_type_ == "PERSON" or t.i == tok.i)
+    while first > 0 and tok.doc[first - 1].lower_ in _TITLE_WORDS:
+        first -= 1
+    return first > 0 and tok.doc[first - 1].text == ","
+
+
+def _embedded_holder(tok: Token) -> list[Token]:
+    """"The chief scientist of Yuntu Intelligence, Li Wenjie, ...": the parser often hangs
+    the holder's name on the last noun of the title's of-phrase instead of on the title."""
+    if tok.lower_ not in ROLE_WORDS and tok.lemma_.lower() not in ROLE_WORDS:
+        return []
+    if any(c.dep_ == "appos" and c.ent_type_ == "PERSON" for c in tok.children):
+        return []
+    node = tok
+    for _ in range(4):
+        prep = next((c for c in node.children if c.dep_ == "prep"
+                     and c.lower_ in {"of", "at", "in", "for"}), None)
+        pobj = next((c for c in prep.children if c.dep_ == "pobj"), None) if prep else None
+        if pobj is None:
+            return []
+        names = [c for c in pobj.children if c.dep_ in {"appos", "conj"}
+                 and c.ent_type_ == "PERSON" and _after_comma(c)]
+        if names:
+            first = names[0]
+            return [first, *(c for c in first.subtree if c.dep_ == "conj"
+                             and c.ent_type_ == "PERSON")]
+        node = pobj
+    return []
 
 
 _NAME_BLOCK_LABELS = {"ORG", "GPE", "LOC", "NORP", "FAC", "DATE", "TIME", "MONEY", "CARDINAL"}
@@ -322,6 +358,15 @@ def _subjects(verb: Token) -> list[Token]:
     # "Jia Yangqing, who once led ..., left in 2023": the parser hangs the verb on the name.
     if verb.dep_ == "acl" and verb.head.pos_ == "PROPN" and verb.i > verb.head.i:
         return [verb.head]
+    # "X's vice president, Anna Reyes, departed in May; ...": a finite verb misparsed as
+    # a participle on the title.
+    if verb.dep_ == "acl" and verb.tag_ == "VBD" and verb.i > verb.head.i and (
+            verb.head.lower_ in ROLE_WORDS or verb.head.lemma_.lower() in ROLE_WORDS):
+        return [verb.head]
+    # "who headed X before leaving in 2022": the gerund's subject is the clause's.
+    if verb.dep_ == "pcomp" and verb.head.lower_ in {"before", "after", "since", "upon"} \
+            and verb.head.head.pos_ in {"VERB", "AUX"}:
+        return _subjects(verb.head.head)
     # "agreed to resign", "will step down and ...", "plans to leave": borrow the subject.
     if verb.dep_ in {"xcomp", "conj", "advcl"} and verb.head.i != verb.i:
         if verb.dep_ == "advcl" and any(c.dep_ == "mark" for c in verb.children):
@@ -339,6 +384,9 @@ def _subject(verb: Token) -> Token | None:
 
 def _org_from_np(tok: Token) -> tuple[str | None, str]:
     """Organisation a noun phrase names: (name, kind) with kind named/refer/nonorg/none."""
+    if tok.lower_ in {"which", "that"} and tok.head.dep_ == "relcl" and \
+            tok.head.head.i != tok.i:
+        return _org_from_np(tok.head.head)  # "Nordic Chip AB, which he left in January"
     ent = _ent_of(tok)
     if _is_org_ent(ent):
         return _org_name(ent), "named"
@@ -349,7 +397,7 @@ def _org_from_np(tok: Token) -> tuple[str | None, str]:
                 return _org_name(_ent_of(child)), "named"
         return None, "nonorg"
     low = tok.lower_
-    inner = _subtree_skip(tok, {"relcl", "acl", "advcl"})
+    inner = subtree_skip(tok, {"relcl", "acl", "advcl"})
     orgs = _orgs_in(inner)
     if orgs:
         # "the computing platform department of Alibaba's cloud unit" -> Alibaba.
@@ -368,6 +416,8 @@ def _descriptor_tokens(anchor: Token) -> list[Token]:
     """Words describing the person: appositions, titles before the name, relative clauses."""
     out: list[Token] = []
     for child in anchor.children:
+        if child.dep_ == "relcl" and _lemma(child) in MOVE_LEMMAS:
+            continue  # "X, who is joining Y as president": Y is where X goes
         if child.dep_ in {"appos", "compound", "relcl", "poss", "amod", "nmod", "acl"}:
             out.extend(child.subtree)
         elif child.dep_ == "prep" and child.lower_ in {"of", "at", "from"}:
@@ -414,7 +464,7 @@ def _role_text(anchor: Token, trigger: Token | None) -> str | None:
 
 
 def _np_text(tok: Token) -> str:
-    return _span_text(_subtree_skip(tok, {"relcl", "acl", "advcl"}))
+    return _span_text(subtree_skip(tok, {"relcl", "acl", "advcl"}))
 
 
 def _destination(trigger: Token) -> tuple[str | None, list[Token]]:
@@ -468,7 +518,7 @@ def _destination_children(trigger: Token, children: list[Token],
         for appos in (c for c in obj.children if c.dep_ == "appos"):
             if appos.pos_ == "PROPN":
                 return _np_text(appos), toks
-        orgs = _orgs_in(_subtree_skip(child, {"relcl", "advcl"}))
+        orgs = _orgs_in(subtree_skip(child, {"relcl", "advcl"}))
         if orgs and lemma in {"join", "become", "accept", "lead", "head"}:
             return orgs[-1].text, toks
         if lemma in {"pursue"}:
@@ -500,8 +550,18 @@ def _when(trigger: Token, ctx_doc: Doc) -> str | None:
 
 # --------------------------------------------------------------------------- filters
 
+# A negated verb blocks a departure in its complement only if it reports, plans or
+# expects it ("did not say he would resign", "does not plan to leave"); "X departed; the
+# company has not named a successor" is still a departure.
+_NEG_SCOPE_HEADS = {"say", "plan", "expect", "intend", "want", "think", "believe", "confirm",
+                    "announce", "decide", "agree", "indicate", "mean", "know", "rule",
+                    "disclose", "report", "suggest", "see", "tell", "comment", "need",
+                    "wish", "seek", "aim", "hope"}
+_WH_WORDS = {"why", "when", "where", "how", "what"}
+
+
 def _blocked(trigger: Token) -> bool:
-    """Negated, demanded, denied, rumoured or hypothetical."""
+    """Negated, demanded, denied, rumoured, conditional or hypothetical."""
     for child in trigger.children:
         if child.dep_ == "neg" or child.lower_ in {"never", "not", "n't"}:
             return True
@@ -509,6 +569,9 @@ def _blocked(trigger: Token) -> bool:
             return True
         if child.dep_ == "mark" and child.lower_ in {"if", "whether", "unless"}:
             return True
+        if child.dep_ == "advcl" and any(g.dep_ == "mark" and g.lower_ in {"if", "unless"}
+                                         for g in child.children):
+            return True  # "would step down only if the company failed to ..."
     tok = trigger
     steps = 0
     while tok.head.i != tok.i and steps < 6:
@@ -519,9 +582,86 @@ def _blocked(trigger: Token) -> bool:
             return True
         if lemma == "plan" and tok.pos_ == "NOUN":
             return True
-        if any(c.dep_ == "neg" for c in tok.children) and prev.dep_ in {"xcomp", "ccomp"}:
+        if lemma == "expect" and any(c.lower_ == "had" for c in tok.children):
+            return True  # "who had been expected to retire": it did not happen
+        if any(c.dep_ == "neg" for c in tok.children) and _neg_scope(prev, tok):
             return True  # "does not plan to leave", "did not say he would resign"
     return False
+
+
+def _neg_scope(clause: Token, head: Token) -> bool:
+    """Does the negation on ``head`` reach its complement ``clause``?"""
+    if clause.dep_ == "xcomp":
+        return True
+    if clause.dep_ != "ccomp" or head.lemma_.lower() not in _NEG_SCOPE_HEADS:
+        return False
+    # "did not say why he left": the departure itself is stated.
+    return not any(t.lower_ in _WH_WORDS for t in clause.subtree if t.i < clause.i)
+
+
+_NEW_ROLE_LEMMAS = {"become", "assume", "take", "move", "shift", "transition"}
+_LEAD_LEMMAS = {"lead", "head", "run", "oversee", "focus", "helm", "manage"}
+_HEAD_ROLES = {"chairman", "chairwoman", "chair", "chief", "ceo", "president", "executive"}
+_HONORARY = {"emeritus", "honorary", "non", "nonexecutive", "adviser", "advisor", "advisory",
+             "consultant", "consult", "independent"}
+_ELSEWHERE_NOUNS = {"university", "school", "college", "institute", "fund", "concern",
+                    "academy", "foundation", "agency", "rival", "competitor"}
+
+
+def keeps_no_lead(lows: set[str]) -> bool:
+    """Advisory or honorary words, unless a leading role is kept ("remain chairman of
+    the board" keeps the chair; "remain on the board as chairman emeritus" does not)."""
+    if not lows & ADVISORY_WORDS:
+        return False
+    return not (lows & _HEAD_ROLES and not lows & _HONORARY)
+
+
+def _elsewhere(words: list[Token]) -> bool:
+    """"to become president of a Swedish packaging concern", "dean at a university": a
+    new role in some other, unnamed organisation."""
+    for tok in words:
+        if tok.dep_ != "det" or tok.lower_ not in {"a", "an", "another"}:
+            continue
+        noun = tok.head
+        low = noun.lemma_.lower()
+        if noun.dep_ == "pobj" and noun.head.lower_ in {"at", "of", "with", "for", "in"}:
+            return True
+        if low in COMPANY_NOUNS or low in _ELSEWHERE_NOUNS or noun.lower_.endswith(
+                _COMPANY_ENDINGS):
+            return True
+    return False
+
+
+def _refers_back(words: list[Token]) -> bool:
+    """"its", "the carmaker's", "the company": the organisation just named."""
+    for tok in words:
+        if tok.lower_ == "its" and tok.dep_ == "poss":
+            return True
+        low = tok.lemma_.lower()
+        if (low in COMPANY_NOUNS or tok.lower_.endswith(_COMPANY_ENDINGS)) and low not in {
+                "startup", "start-up", "venture", "fund"} and any(
+                c.dep_ == "det" and c.lower_ == "the" for c in tok.children):
+            return True
+    return False
+
+
+_GROUP_PART = {"subsidiary", "unit", "arm", "division", "affiliate", "subsidiaries"}
+
+
+def _parents_of(doc: Doc, org: str | None) -> list[str]:
+    """Organisations the sentence names as the group of ``org`` ("Lingxi Games, a
+    NetEase subsidiary", "X, a unit of Y"): moving there is staying in the group."""
+    if not org:
+        return []
+    out = []
+    for ent in doc.ents:
+        if not _is_org_ent(ent) or not same_company(ent.text, org):
+            continue
+        for appos in (c for c in ent.root.children if c.dep_ == "appos"):
+            words = list(appos.subtree)
+            if {t.lower_ for t in words} & _GROUP_PART:
+                out.extend(o.text for o in _orgs_in(words))
+    return out
 
 
 def _internal(trigger: Token, left_org: str | None) -> bool:
@@ -550,19 +690,34 @@ def _internal(trigger: Token, left_org: str | None) -> bool:
         if "parent" in lows or {"group", "posts"} <= lows:
             return True
         if lemma in STAY_LEMMAS or (clause.dep_ == "conj" and lemma == "be"):
-            if lows & ADVISORY_WORDS:
+            if keeps_no_lead(lows):
                 continue
             if lows & ROLE_WORDS or lows & {"company", "firm", "group"}:
                 return True
-        if lemma in {"become", "assume", "take", "move", "shift", "transition"}:
-            orgs = _orgs_in(words)
-            if lows & ADVISORY_WORDS and not orgs:
-                continue
-            if (lows & ROLE_WORDS or lows & {"strategy", "strategic"}) and not any(
-                left_org is None or not same_company(o.text, left_org) for o in orgs
-            ):
-                return True
+        if lemma in _NEW_ROLE_LEMMAS | _LEAD_LEMMAS and _new_role_inside(
+                clause, words, lows, left_org):
+            return True
     return False
+
+
+def _new_role_inside(clause: Token, words: list[Token], lows: set[str],
+                     left_org: str | None) -> bool:
+    """"and become executive chairman", "to lead the carmaker's overseas business": the
+    next role is in the same organisation. A named other organisation or an unnamed
+    one ("a packaging concern", "a university") makes it a move out."""
+    orgs = _orgs_in(words)
+    parents = _parents_of(clause.doc, left_org)
+    if any(left_org is None or not (same_company(o.text, left_org) or any(
+            same_company(o.text, p) for p in parents)) for o in orgs):
+        return False
+    if _elsewhere(words):
+        return False
+    back = bool(orgs) or _refers_back(words)
+    if lows & ADVISORY_WORDS and not orgs:
+        return False
+    if clause.lemma_.lower() in _NEW_ROLE_LEMMAS:
+        return bool(lows & ROLE_WORDS or lows & {"strategy", "strategic"})
+    return back
 
 
 def _government(role: str | None, sentence: str, person_anchor: Token) -> bool:
@@ -595,10 +750,31 @@ def _trigger_kind(tok: Token) -> str | None:
               and tok.doc[tok.i + 1].lower_ in STEP_PARTICLES):
             return "verb"
         if low in REMOVE_VERBS:
+            if low.startswith("reliev") and not any(
+                    c.dep_ == "prep" and c.lower_ == "of" for c in tok.children):
+                return None  # "relieved of his duties", not "investors were relieved"
             return "remove"
     if tok.pos_ in {"NOUN", "PROPN"} and low in TRIGGER_NOUNS:
         return "noun"
+    if tok.pos_ == "VERB" and tok.lemma_.lower() == "part" and any(
+            c.dep_ == "dobj" and c.lower_ in {"ways", "company"} for c in tok.children):
+        return "part"
     return None
+
+
+def _parted(tok: Token, ctx: Context, offset: int) -> tuple[list, Token | None]:
+    """"JD.com parted ways with X, head of ..." / "X parted ways with JD.com": whichever
+    side names a person left the other."""
+    subj = _subject(tok)
+    holders = [tok, *(c for c in tok.children if c.dep_ == "dobj")]
+    other = next((p for h in holders for c in h.children if c.dep_ == "prep"
+                  and c.lower_ == "with" for p in c.children if p.dep_ == "pobj"), None)
+    if subj is None or other is None:
+        return [], None
+    people = persons_of(other, ctx, offset)
+    if people and _org_from_np(subj)[0]:
+        return people, subj
+    return persons_of(subj, ctx, offset), other
 
 
 def _resolve_org(trigger: Token, anchor: Token, dest_toks: list[Token], ctx: Context,
@@ -628,11 +804,11 @@ def _resolve_org(trigger: Token, anchor: Token, dest_toks: list[Token], ctx: Con
         if tok.lemma_.lower() in _SAY_LEMMAS and tok.pos_ == "VERB":
             for child in tok.children:
                 if child.dep_ == "nsubj":
-                    found = _orgs_in(_subtree_skip(child, {"relcl", "acl"}))
+                    found = _orgs_in(subtree_skip(child, {"relcl", "acl"}))
                     if found and found[0].start not in dest_ids:
                         return _org_name(found[0]), 0.05
     sent_orgs = [e for e in doc.ents if _is_org_ent(e) and e.start not in dest_ids
-                 and not any(e.start <= i < e.end for i in dest_ids)]
+                 and not any(e.start <= i < e.end for i in dest_ids) and not _incidental(e)]
     before = [e for e in sent_orgs if e.start < trigger.i]
     if before:
         return _org_name(before[-1]), 0.08
@@ -643,6 +819,21 @@ def _resolve_org(trigger: Token, anchor: Token, dest_toks: list[Token], ctx: Con
     if name:
         return name, 0.15
     return None, 0.0
+
+
+def _incidental(ent: Span) -> bool:
+    """Outlets and platforms that only carry the news: "announced on Weibo", "told
+    Reuters", "according to 36Kr", "in a LinkedIn post"."""
+    root = ent.root
+    head = root.head
+    if root.dep_ == "pobj" and head.lower_ in {"on", "via", "through"}:
+        return True
+    if root.dep_ == "pobj" and head.lower_ == "to" and head.head.lower_ == "according":
+        return True
+    if root.dep_ in {"dobj", "dative"} and head.lemma_.lower() in {"tell", "inform"}:
+        return True
+    return root.dep_ == "compound" and head.lemma_.lower() in {"post", "memo", "statement",
+                                                                "report", "interview"}
 
 
 def _make(cands: list[Candidate], person: str, company: str, role, dest, when, sentence,
@@ -671,23 +862,34 @@ def _direct(tok: Token, kind: str, ctx: Context, offset: int, sentence: str,
             elif child.dep_ == "poss":
                 people = persons_of(child, ctx, offset, deep=False)
         if not people and tok.dep_ == "dobj" and tok.head.lemma_.lower() in {
-            "offer", "tender", "submit", "hand", "announce",
+            "offer", "tender", "submit", "hand", "announce", "take", "file", "send",
         }:
-            subj = _subject(tok.head)
+            subj = _subject(tok.head)  # "tendered her resignation", "take early retirement"
             if subj is not None:
                 people = persons_of(subj, ctx, offset)
+        if not people:
+            people = _holder_after_title(tok, ctx, offset)
         if not people:
             return
         for child in tok.children:
             if child.dep_ == "prep" and child.lower_ in {"from", "at"}:
                 explicit = next((c for c in child.children if c.dep_ == "pobj"), None)
+    elif kind == "part":
+        people, explicit = _parted(tok, ctx, offset)
+        if not people:
+            return
     elif kind == "remove":
         subj = next((c for c in tok.children if c.dep_ == "nsubjpass"), None)
-        obj = next((c for c in tok.children if c.dep_ == "dobj"), None)
+        objs = [_employment_of(c) for c in tok.children if c.dep_ == "dobj"]
+        obj = objs[0] if objs else None
         if subj is not None:
             people = persons_of(subj, ctx, offset)
-        elif obj is not None:
-            people = persons_of(obj, ctx, offset)
+        # "fired its co-founder and CPO, X" (the hyphen splits the object), "voted to oust
+        # chairman and chief executive X": the name may be any of the objects.
+        for cand in objs if subj is None else []:
+            people = persons_of(cand, ctx, offset)
+            if people:
+                break
         if not people:
             return
         if tok.lower_.startswith(("remov", "dismiss")) and obj is not None and not people:
@@ -712,6 +914,8 @@ def _direct(tok: Token, kind: str, ctx: Context, offset: int, sentence: str,
                 return  # "left the dividend unchanged"
         if any(c.dep_ == "oprd" for c in tok.children):
             return
+        if not objs and _travel(tok):
+            return
     dest, dest_toks = _destination(tok)
     when = _when(tok, tok.doc)
     for person, resolved, anchor in people:
@@ -734,6 +938,52 @@ def _direct(tok: Token, kind: str, ctx: Context, offset: int, sentence: str,
             _make(cands, person, org, role, dest, when, sentence, conf, internal)
 
 
+def _travel(verb: Token) -> bool:
+    """"left for Europe on Monday": a trip, not a departure ("left for Zalando" is)."""
+    if not verb.lower_.startswith(("leav", "left", "depart")):
+        return False
+    for prep in (c for c in verb.children if c.dep_ == "prep" and c.lower_ in {"for", "to"}):
+        for pobj in (c for c in prep.children if c.dep_ == "pobj"):
+            if pobj.ent_type_ in {"GPE", "LOC"} and not _is_org_ent(_ent_of(pobj)):
+                return True
+    return False
+
+
+_EMPLOYMENT = {"employment", "service", "services", "contract", "appointment", "tenure"}
+
+
+def _employment_of(obj: Token) -> Token:
+    """"terminated the employment of its president, X": the person is in the of-phrase."""
+    if obj.lemma_.lower() not in _EMPLOYMENT:
+        return obj
+    for prep in (c for c in obj.children if c.dep_ == "prep" and c.lower_ == "of"):
+        for pobj in (c for c in prep.children if c.dep_ == "pobj"):
+            return pobj
+    return obj
+
+
+def _holder_after_title(noun: Token, ctx: Context, offset: int) -> list[
+        tuple[str, bool, Token]]:
+    """"the resignation of its treasurer and CFO, Carl Hoffmann, who ...", "the departure
+    of co-founder and COO Feng Jiayi": the parser often detaches the name after a long
+    title; take a person that directly follows the title of the of-phrase."""
+    doc = noun.doc
+    for prep in (c for c in noun.children if c.dep_ == "prep" and c.lower_ == "of"):
+        pobjs = [c for c in prep.children if c.dep_ == "pobj"]
+        title = [t for p in pobjs for t in p.subtree]
+        if not any(t.lower_ in ROLE_WORDS or t.lemma_.lower() in ROLE_WORDS for t in title):
+            continue
+        end = max(t.i for t in title) + 1
+        if end < len(doc) and doc[end].text == ",":
+            end += 1
+        if end < len(doc) and doc[end].ent_type_ == "PERSON" and doc[end].ent_iob_ == "B":
+            ent = _ent_of(doc[end])
+            name = clean_person(ent.text)
+            full = ctx.full_name(name, offset + ent.start_char)
+            return [(full, full != name, ent.root)]
+    return []
+
+
 def _more_orgs(trigger: Token, explicit: Token | None, first: str) -> list[str]:
     """"resigned from Xiaomi and Lenovo": one departure per organisation."""
     heads = [explicit] if explicit is not None else []
@@ -742,9 +992,23 @@ def _more_orgs(trigger: Token, explicit: Token | None, first: str) -> list[str]:
             heads.extend(c for c in child.children if c.dep_ == "pobj")
     out: list[str] = []
     for head in heads:
+        ent = _ent_of(head)  # "left her roles as CEO of X and partner at Y" (at Y on the verb)
+        if _is_org_ent(ent) and not same_company(ent.text, first) and ent.text not in out:
+            out.append(ent.text)
         for conj in (c for c in head.children if c.dep_ == "conj"):
             ent = _ent_of(conj)
             if _is_org_ent(ent) and not same_company(ent.text, first) and ent.text not in out:
+                out.append(ent.text)
+    # "left her roles as COO of Cindr Labs and managing partner of Ferro Ventures".
+    for prep in (c for c in trigger.children if c.dep_ == "prep" and c.lower_ == "as"):
+        for pobj in prep.subtree:
+            role = pobj.head.head
+            if pobj.dep_ != "pobj" or pobj.head.lower_ not in {"of", "at"} or (
+                    role.lower_ not in ROLE_WORDS and role.lemma_.lower() not in ROLE_WORDS):
+                continue
+            ent = _ent_of(pobj)
+            if _is_org_ent(ent) and not same_company(ent.text, first) and \
+                    not any(same_company(ent.text, o) for o in out):
                 out.append(ent.text)
     return out
 
@@ -772,11 +1036,8 @@ def _moves(doc: Doc, ctx: Context, offset: int, sentence: str, prev_text: str,
     for tok in doc:
         low = tok.lower_
         # (a) "X, former head of Y" / "former Y executive X", with a hire/join in the sentence.
-        if (low in {"former", "ex", "erstwhile", "onetime"} or low.startswith("ex-")) \
-                and move_here:
-            np = tok.head
-            if np.lower_ not in ROLE_WORDS and np.lemma_.lower() not in ROLE_WORDS:
-                continue
+        np = _former_title(tok) if move_here else None
+        if np is not None:
             anchors: list[Token] = []
             if np.dep_ == "appos":
                 anchors = [np.head]
@@ -790,10 +1051,12 @@ def _moves(doc: Doc, ctx: Context, offset: int, sentence: str, prev_text: str,
                 people.extend(persons_of(a, ctx, offset))
             if not people:
                 continue
-            orgs = _orgs_in(_subtree_skip(np, {"relcl"}))
+            orgs = _orgs_in(subtree_skip(np, {"relcl"}))
             if not orgs:
                 continue
             company = _org_name(orgs[-1]) if len(orgs) > 1 else _org_name(orgs[0])
+            if _hired_by(doc, company):
+                continue  # "Kuaishou named X, formerly head of Kuaishou's ...": internal
             dest = _hiring_org(doc, exclude=company)
             role = _span_text(t for t in np.subtree if t.ent_type_ != "PERSON")
             for person, resolved, anchor in people:
@@ -815,7 +1078,7 @@ def _moves(doc: Doc, ctx: Context, offset: int, sentence: str, prev_text: str,
             people = persons_of(subj, ctx, offset)
             if not people:
                 continue
-            scope = _subtree_skip(verb, {"nsubj", "relcl", "advcl", "conj"})
+            scope = subtree_skip(verb, {"nsubj", "relcl", "advcl", "conj"})
             if verb.dep_ == "relcl":
                 scope = [t for t in verb.subtree]
             orgs = _orgs_in(scope)
@@ -864,6 +1127,9 @@ def _moves(doc: Doc, ctx: Context, offset: int, sentence: str, prev_text: str,
                     continue
                 _make(cands, person, company, role, dest, when, sentence,
                       0.76 - (0.08 if resolved else 0))
+        # (f) "X, who spent 11 years as Grab's head of payments, has joined Y"
+        if (move_here or move_prev) and _past_tenure(tok):
+            _tenure(tok, doc, ctx, offset, sentence, cands)
         # (e) "Y poached/hired X from Z"
         if tok.lemma_.lower() in {"hire", "poach", "recruit", "lure", "tap"} and \
                 tok.pos_ == "VERB":
@@ -894,6 +1160,88 @@ def _moves(doc: Doc, ctx: Context, offset: int, sentence: str, prev_text: str,
                     _make(cands, person, name, None,
                           dest_orgs[0].text if dest_orgs else None, _when(tok, doc),
                           sentence, 0.76 - (0.08 if resolved else 0))
+
+
+_TENURE_UNITS = {"year", "decade", "month"}
+
+
+def _past_tenure(tok: Token) -> bool:
+    """"spent a decade at X", "worked at X", "served as CFO of X" in the simple past (the
+    present perfect "has spent 20 years at X" says the person is still there)."""
+    if tok.pos_ != "VERB" or tok.tag_ != "VBD" or _lemma(tok) not in {"spend", "work",
+                                                                       "serve"}:
+        return False
+    if any(c.dep_ == "aux" and c.lemma_.lower() == "have" for c in tok.children):
+        return False
+    if _lemma(tok) == "spend":
+        return any(c.dep_ == "dobj" and c.lemma_.lower() in _TENURE_UNITS for c in tok.children)
+    return any(c.dep_ == "prep" and c.lower_ in {"as", "at", "for"} for c in tok.children)
+
+
+def _tenure(verb: Token, doc: Doc, ctx: Context, offset: int, sentence: str,
+            cands: list[Candidate]) -> None:
+    """A finished tenure narrated next to a move: a departure from the earlier employer."""
+    subj = _subject(verb)
+    if subj is None:
+        return
+    people = persons_of(subj, ctx, offset)
+    scope = subtree_skip(verb, {"nsubj", "advcl", "conj"})
+    orgs = _orgs_in(scope)
+    if not people or not orgs:
+        return
+    company = _org_name(orgs[0])
+    if _hired_by(doc, company):
+        return
+    dest = _main_destination(verb, company) or _hiring_org(doc, exclude=company)
+    role = _role_text(verb, verb) or _span_text(t for t in scope if t.i > verb.i)
+    for person, resolved, anchor in people:
+        if _government(role, sentence, anchor):
+            continue
+        _make(cands, person, company, role, dest, None, sentence,
+              0.7 - (0.08 if resolved else 0))
+
+
+def _former_title(tok: Token) -> Token | None:
+    """The title a "former" word marks: "former head of X" (the word modifies the title)
+    or "X, formerly vice president at Y" (the adverb hangs on the name, the title is the
+    name's apposition)."""
+    low = tok.lower_
+    if low in {"former", "ex", "erstwhile", "onetime"} or low.startswith("ex-"):
+        np = tok.head
+        if np.lower_ in ROLE_WORDS or np.lemma_.lower() in ROLE_WORDS:
+            return np
+        return None
+    if low in {"formerly", "previously", "once"} and tok.dep_ == "advmod" and \
+            tok.head.dep_ == "appos" and tok.head.head.ent_type_ == "PERSON" and (
+            tok.head.lower_ in ROLE_WORDS or tok.head.lemma_.lower() in ROLE_WORDS):
+        return tok.head  # "X, previously general manager of Y, ..."
+    if low in {"formerly", "previously", "once"} and tok.dep_ == "advmod" and \
+            tok.head.ent_type_ == "PERSON":
+        for child in tok.head.children:
+            if child.dep_ == "appos" and child.i > tok.i and (
+                    child.lower_ in ROLE_WORDS or child.lemma_.lower() in ROLE_WORDS):
+                return child
+    return None
+
+
+def _hired_by(doc: Doc, company: str) -> bool:
+    """The hiring organisation is the one the former title was at."""
+    for tok in doc:
+        if _lemma(tok) == "join" and tok.pos_ == "VERB" and any(
+                same_company(o.text, company) for c in tok.children if c.dep_ == "dobj"
+                for o in _orgs_in(list(c.subtree))):
+            return True
+        if _lemma(tok) in _HIRE_LEMMAS and tok.pos_ == "VERB":
+            subj = next((c for c in tok.children if c.dep_ == "nsubj"), None)
+            if subj is not None and any(
+                    same_company(o.text, company)
+                    for o in _orgs_in(subtree_skip(subj, {"appos", "relcl", "acl"}))):
+                return True
+    return False
+
+
+_HIRE_LEMMAS = {"hire", "appoint", "name", "recruit", "poach", "tap", "bring", "elect",
+                "select", "promote"}
 
 
 def _hiring_org(doc: Doc, exclude: str) -> str | None:

@@ -52,12 +52,17 @@ ORG_SUFFIXES: frozenset[str] = frozenset({
     "Computing", "Microsystems", "Media", "Entertainment", "Telecom", "Communications",
     "Cloud", "Search", "Devices", "Chips", "Microelectronics", "Biotech", "Automotive",
     "Mobility", "Interactive", "Logistics",
+    # Common in the names of Chinese and start-up companies the model does not know
+    # ("Wenxin Tech", "Qingteng Data", "Kredo Pay", "Yuntu Intelligence").
+    "Tech", "Data", "Intelligence", "Pay", "Payments", "Photonics", "Analytics", "Pharma",
+    "Auto", "Foods", "Dairy", "Motor", "Digital", "Dynamics", "Aerospace", "Freight",
 })
 
 # Tokens the model tags as entities though they name nothing: "AI" alone is a GPE to it.
 NOT_ENTITIES: frozenset[str] = frozenset({
     "ai", "llm", "llms", "gpt", "agi", "ceo", "cto", "cfo", "coo", "vp", "ev", "evs",
     "ar", "vr", "ml", "genai", "chatgpt", "gpu", "gpus", "it", "r&d", "ipo",
+    "artificial intelligence", "big data", "big tech", "fintech", "edtech", "auto",
 })
 
 # Heads of leading roles: the policy counts executive, leadership and key technical roles.

@@ -162,8 +162,72 @@ def clean_entities(doc: Doc) -> Doc:
     if extra:
         kept = [e for e in ents if not any(e.start < x.end and x.start < e.end for x in extra)]
         ents = kept + extra
-    doc.ents = filter_spans(ents)
+    doc.ents = _relabel(doc, filter_spans(ents))
     return doc
+
+
+_SAY_WORDS = {"said", "says", "announced", "announces", "confirmed", "reported", "disclosed"}
+_PLACE_ADJ = {"based", "listed", "headquartered", "backed", "owned"}
+_ROLE_START = {"chief", "vice", "president", "head", "ceo", "cfo", "cto", "coo", "founder",
+               "co", "co-founder", "cofounder", "chairman", "chairwoman", "executive", "general",
+               "senior", "managing", "director", "former", "top"}
+
+
+def _relabel(doc: Doc, ents: list[Span]) -> list[Span]:
+    """Fix PERSON/ORG confusions from the context the small model ignores.
+
+    * an unknown company taken for a person: "Lumen said its chief ...", "Hong
+      Kong-listed Lumen", "Zeekr's vice president ..., Kevin Shao" (a possessor of a
+      title whose holder is named right after is an organisation, unless it is part of
+      a person's full name in the same text);
+    * a surname re-mention taken for an organisation ("Sandvik, 58, joined ..." after
+      "Erik Sandvik"), unless it is also a word of an organisation's name.
+    """
+    person_words = {t.text for e in ents if e.label_ == "PERSON" and len(e) > 1 for t in e}
+    org_words = {t.text for e in ents if e.label_ == "ORG" and len(e) > 1 for t in e}
+    out = []
+    for ent in ents:
+        label = ent.label_
+        if label == "PERSON" and ent.text not in TECH_ORGS and _org_context(doc, ent, ents,
+                                                                          person_words):
+            label = "ORG"
+        elif label == "ORG" and _holder_of_title(doc, ent):
+            label = "PERSON"
+        elif (label in {"ORG", "GPE", "NORP"} and len(ent) == 1 and ent.text in person_words
+              and ent.text not in org_words and ent.text not in TECH_ORGS):
+            label = "PERSON"
+        out.append(ent if label == ent.label_ else Span(doc, ent.start, ent.end, label=label))
+    return out
+
+
+_TITLE_ENDS = {"officer", "executive", "president", "chairman", "chairwoman", "director",
+               "founder", "head", "ceo", "cfo", "cto", "coo", "scientist", "manager", "chief"}
+
+
+def _holder_of_title(doc: Doc, ent: Span) -> bool:
+    """"its chief financial officer, Nadia Ruiz": a two- or three-word capitalised name
+    set off after a title is its holder, unless it looks like a company."""
+    if not 2 <= len(ent) <= 3 or ent.start < 2 or ent.text in TECH_ORGS:
+        return False
+    if doc[ent.start - 1].text != "," or doc[ent.start - 2].lower_ not in _TITLE_ENDS:
+        return False
+    return all(t.is_alpha and t.is_title and t.text not in ORG_SUFFIXES for t in ent)
+
+
+def _org_context(doc: Doc, ent: Span, ents: list[Span], person_words: set[str]) -> bool:
+    """Context words that only an organisation takes (see ``_relabel``)."""
+    nxt = [t.lower_ for t in doc[ent.end:ent.end + 3]]
+    if nxt[:1] and nxt[0] in _SAY_WORDS and any(w in {"its", "it"} for w in nxt[1:]):
+        return True
+    if ent.start >= 2 and doc[ent.start - 1].lower_ in _PLACE_ADJ and \
+            doc[ent.start - 2].text == "-":
+        return True
+    if len(ent) != 1 or ent.text in person_words or nxt[:1] not in (["'s"], ["’s"]):
+        return False
+    if len(nxt) < 2 or nxt[1] not in _ROLE_START:
+        return False
+    return any(e.label_ == "PERSON" and len(e) > 1 and ent.end < e.start <= ent.end + 10
+               for e in ents)
 
 
 @dataclass

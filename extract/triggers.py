@@ -11,9 +11,11 @@ import re
 # A departure, a narrated move or a career detail ("former", "previously").
 FLAG_RE = re.compile(
     r"\b(resign\w*|retir\w*|quit\w*|depart\w*|leav\w*|left|exit\w*|step(?:s|ped|ping)?\s+"
-    r"(?:down|aside|away)|oust\w*|fired|sacked|dismiss\w*|removed|terminated|"
+    r"(?:down|aside|away)|oust\w*|fired|sacked|dismiss\w*|removed|terminated|reliev\w* of|"
     r"former(?:ly)?|ex-\w+|previously|prior to|before joining|once (?:led|headed|ran)|"
-    r"join\w*(?: \S+){0,3} from|(?:hired|poached|recruited|lured)\b.{1,60}\bfrom)\b",
+    r"join\w*(?: \S+){0,3} from|(?:hired|poached|recruited|lured)\b.{1,60}\bfrom|"
+    r"part(?:s|ed|ing)? (?:ways|company) with|"
+    r"spent (?:\S+ ){1,3}(?:years?|decades?|months)|(?:worked|served) (?:as|at|for))\b",
     re.I,
 )
 # Sentences that may veto a departure ("will remain chief executive").
@@ -46,7 +48,7 @@ STEP_PARTICLES = {"down", "aside", "away"}
 # Verbs that remove someone: the person is the passive subject or the object.
 REMOVE_VERBS = {"oust", "ousts", "ousted", "fire", "fired", "fires", "sack", "sacked",
                 "dismiss", "dismissed", "remove", "removed", "terminate", "terminated",
-                "axe", "axed", "depose", "deposed"}
+                "axe", "axed", "depose", "deposed", "relieve", "relieved"}
 TRIGGER_NOUNS = {"departure", "departures", "exit", "exits", "resignation", "resignations",
                  "retirement", "ouster", "dismissal", "firing", "sacking"}
 
@@ -69,7 +71,8 @@ BLOCK_LEMMAS = {"deny", "refuse", "reject", "demand", "call", "urge", "pressure"
 DENIAL_RE = re.compile(
     r"\b(den(y|ies|ied|ial)|false|untrue|unsubstantiated|rumou?rs?|speculation|"
     r"no plans? to|not (?:true|leaving|resign\w*|step\w* down)|dismissed (?:reports|"
-    r"speculation)|baseless|fake news)\b",
+    r"speculation|(?:\w+ )?as (?:pure |a )?(?:fabrication|rumou?r|groundless))|baseless|"
+    r"groundless|fabricat\w+|fake news)\b",
     re.I,
 )
 

@@ -98,6 +98,23 @@ INCLUDED = [
      "effective immediately.", "Helen Marsh", "Quantix Corp"),
     ("Xiaomi confirmed the departure of Liu Yang, who ran its smartphone business.",
      "Liu Yang", "Xiaomi"),
+    # the holder's name hangs on the title's of-phrase; an unknown "... Data" company
+    ("The chief scientist of Halvard Data, Professor Ines Moreau, has quit to return to "
+     "teaching.", "Ines Moreau", "Halvard Data"),
+    # a new role in an unnamed other organisation is a move out, not a stay
+    ("Tern Analytics said its president, Omar Diallo, resigned to become chief executive of "
+     "a Dutch logistics concern.", "Omar Diallo", "Tern Analytics"),
+    # "formerly" on the name, the title in apposition
+    ("Ravi Sen, formerly head of payments at Grab, has joined Sea as chief operating "
+     "officer.", "Ravi Sen", "Grab"),
+    # a finished tenure narrated next to a move
+    ("Lin Qiao, who spent eight years as Baidu's head of maps, has joined Meituan.",
+     "Lin Qiao", "Baidu"),
+    ("Brightwell Foods has parted ways with its chief financial officer, Nadia Ruiz.",
+     "Nadia Ruiz", "Brightwell Foods"),
+    # a negation in the next clause does not reach the departure
+    ("Halvard Data's vice president of sales, Anna Reyes, departed in May; the company has "
+     "not named a successor.", "Anna Reyes", "Halvard Data"),
 ]
 
 
@@ -116,6 +133,13 @@ def test_move_has_destination(det: Detector) -> None:
 def test_one_person_two_companies(det: Detector) -> None:
     found = det.detect("Kim Sora resigned from Samsung and Naver to start her own company.")
     assert has(found, "Kim Sora", "Samsung") and has(found, "Kim Sora", "Naver")
+    assert len(found) == 2
+
+
+def test_one_person_two_roles_two_companies(det: Detector) -> None:
+    found = det.detect("Ola Berg left her roles as chief executive of Finch Labs and partner "
+                       "at Moss Ventures to start a climate fund.")
+    assert has(found, "Ola Berg", "Finch Labs") and has(found, "Ola Berg", "Moss Ventures")
     assert len(found) == 2
 
 
@@ -159,6 +183,21 @@ EXCLUDED = [
     "Apple hired Mona Reyes as its first director of AI research.",
     # a temporary leave is not a departure
     "Quantix president Helen Marsh is taking a sabbatical until the end of the year.",
+    # keeps the chair, keeps the CEO post, moves to the parent named in the sentence
+    "Dora Lind will step down as chief executive of Halvard Data but remain chairman of the "
+    "board.",
+    "Olaf Brandt stepped down as chairman of the supervisory board of Tern Analytics; he "
+    "remains its chief executive.",
+    "Zhou Min stepped down as chief executive of Lingo Games, a Halvard Data subsidiary, and "
+    "became Halvard Data's head of publishing.",
+    "Kuaishou appointed Mei Tan, formerly head of Kuaishou's live-streaming unit, as chief "
+    "financial officer.",
+    # rumour rejected, conditional, a trip
+    "Brightwell Foods dismissed as fabrication reports that its chief executive Nadia Ruiz "
+    "had quit.",
+    "Tern Analytics president Omar Diallo said he would resign only if the merger failed.",
+    "Halvard Data vice president Ines Moreau left for Singapore on Monday to open a regional "
+    "office.",
     # keeps running the group while leaving a subsidiary post
     "Lee Jun, the chief executive of Zenith Corp, has left the position of president in a "
     "subsidiary company.",
