@@ -140,7 +140,7 @@ _DIV_LIKE = frozenset(("div", "section", "article", "font", "span", "text"))
 _SIBLING_PARAS = frozenset(("p", "div", "section", "blockquote", "pre", "font", "span"))
 
 _CJK_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
-_COMMAS = re.compile(r"[,，、;；。]")
+_COMMA_MARKS = ",，、;；。"
 
 _BOILER_LINE = re.compile(
     r"^(?:advertisement|advertising|anzeige|publicidad|publicité|reklama|sponsored|"
@@ -199,12 +199,21 @@ def _text_len(node: LexborNode) -> int:
 
 def _para_len(node: LexborNode) -> int:
     """Characters of real paragraphs (not one-liners) under ``node``."""
+    return _para_len_of(node.css("p"))
+
+
+def _para_len_of(paras: list[LexborNode]) -> int:
     total = 0
-    for para in node.css("p"):
+    for para in paras:
         length = len(para.text(deep=True, strip=True))
         if length >= 40:
             total += length
     return total
+
+
+@lru_cache(maxsize=4096)
+def _is_embed(label: str) -> bool:
+    return _EMBED.search(label) is not None
 
 
 def clean_tree(tree: LexborHTMLParser) -> list[LexborNode]:
@@ -213,16 +222,20 @@ def clean_tree(tree: LexborHTMLParser) -> list[LexborNode]:
     Boilerplate-looking nodes that hold a large share of the page's text are not removed
     but returned: they may be the article wrapper ("content-with-sidebar") or a sidebar
     bigger than a short article, which only the content scores can tell apart.
+
+    Never-text tags go first, so no length below counts script text; class/id labels are
+    read after the chrome is gone, so menus' many one-off classes are never looked at.
     """
-    tree.strip_tags(_REMOVE_TAGS)
-    deferred: list[LexborNode] = []
     body = tree.body
     if body is None:
-        return deferred
-    total = _text_len(body)
+        tree.strip_tags(_REMOVE_TAGS)
+        return []
+    chrome, paras = _strip_and_collect(tree, body)
+    total_para = _para_len_of(paras)
+    # The whole text is only needed (and only extracted) for pages without real paragraphs.
+    total = _text_len(body) if total_para < 500 else total_para
     if total == 0:
-        return deferred
-    total_para = _para_len(body)
+        return []
 
     def holds_main_text(node: LexborNode) -> bool:
         # Cheap test first: a node with little text cannot hold the article.
@@ -233,26 +246,45 @@ def clean_tree(tree: LexborHTMLParser) -> list[LexborNode]:
             return _para_len(node) > total_para * 0.4
         return length > total * 0.5
 
-    for node in body.css(_CHROME_SELECTOR):
-        if node.tag in _PROTECTED_TAGS or node.parent is None:
+    deferred: list[LexborNode] = []
+    for node in chrome:
+        if node.parent is None:  # removed with a chrome ancestor
             continue
         if holds_main_text(node):
             deferred.append(node)
         else:
             node.decompose()
     for node in body.css("[class], [id]"):
-        if node.tag in _PROTECTED_TAGS or node.parent is None:
+        if node.parent is None or node.tag in _PROTECTED_TAGS:
             continue
         label = _label(node)
         if not label or not _is_boiler(label):
             continue
-        if _EMBED.search(label) and node.css_first("blockquote") is not None:
+        if _is_embed(label) and node.css_first("blockquote") is not None:
             continue  # an embedded post quoted by the article is part of its text
         if holds_main_text(node):
             deferred.append(node)
         else:
             node.decompose()
     return deferred
+
+
+def _strip_and_collect(tree: LexborHTMLParser, body: LexborNode) -> tuple[list, list]:
+    """Remove never-text tags; return the chrome nodes (in document order) and paragraphs.
+
+    Tag-name lookups (``strip_tags``, ``tags``) run in C without the CSS engine, whose cost
+    grows with every selector in a list, so only the chrome needs a selector.
+    """
+    tree.strip_tags(_REMOVE_TAGS)
+    chrome: list[LexborNode] = []
+    previous = -1
+    for node in body.css(_CHROME_SELECTOR):
+        # Lexbor lists a node once per selector it matches, one after the other.
+        mem_id = node.mem_id
+        if mem_id != previous and node.tag not in _PROTECTED_TAGS:
+            chrome.append(node)
+        previous = mem_id
+    return chrome, tree.tags("p")
 
 
 def _resolve_deferred(deferred: list[LexborNode], top: LexborNode) -> bool:
@@ -311,23 +343,52 @@ _TAG_BONUS = {
 }
 
 
-def _link_density(node: LexborNode, text_len: int) -> float:
+def _link_density(
+    node: LexborNode, text_len: int, link_lens: dict[int, int] | None = None
+) -> float:
+    """Share of ``node``'s text inside links; ``link_lens`` caches each link's text length."""
     if text_len <= 0:
         return 1.0
-    linked = sum(len(a.text(deep=True, strip=True)) for a in node.css("a"))
+    linked = 0
+    for a in node.css("a"):
+        if link_lens is None:
+            linked += len(a.text(deep=True, strip=True))
+            continue
+        key = a.mem_id
+        length = link_lens.get(key)
+        if length is None:
+            length = link_lens[key] = len(a.text(deep=True, strip=True))
+        linked += length
     return min(1.0, linked / text_len)
 
 
 def _is_cjk(text: str) -> bool:
     sample = text[:200]
+    if sample.isascii():
+        return False
     return len(_CJK_CHAR.findall(sample)) > len(sample) * 0.3
+
+
+def _commas(text: str) -> int:
+    """Clause punctuation in ``text`` (str.count is a fast C scan; a regex is not)."""
+    if text.isascii():
+        return text.count(",") + text.count(";")
+    return sum(text.count(mark) for mark in _COMMA_MARKS)
+
+
+_SCORE_SELECTOR = "p, pre, td, blockquote, div, section, article, font, span, text"
+# Share of a paragraph's score credited to the container ``level`` steps above it.
+_DIVIDERS = (1, 2, 6, 9, 12)
 
 
 def _score(body: LexborNode) -> list[tuple[float, LexborNode]]:
     """Readability-style container scores, best first."""
     scores: dict[int, float] = {}
     nodes: dict[int, LexborNode] = {}
-    for para in body.css("p, pre, td, blockquote, div, section, article, font, span, text"):
+    # Paragraphs share parents, so each container's chain of (up to five) ancestors is
+    # walked once and reused: node properties are calls into the parser, not attributes.
+    chains: dict[int, list[int]] = {}
+    for para in body.css(_SCORE_SELECTOR):
         tag = para.tag
         div_like = tag in _DIV_LIKE
         if div_like:
@@ -346,33 +407,50 @@ def _score(body: LexborNode) -> list[tuple[float, LexborNode]]:
         if tag == "span" and length < 200:
             continue
         unit = 40 if cjk else 100
-        score = 1.0 + len(_COMMAS.findall(text)) + min(length / unit, 3.0)
+        score = 1.0 + _commas(text) + min(length / unit, 3.0)
         # A div that only holds text is a paragraph (credit its parent); a div mixing
         # loose text with block children is itself the container of that text.
-        ancestor = para.parent
         if div_like and any(child.tag in _BLOCK_TAGS for child in para.iter()):
-            ancestor = para
-        level = 0
-        while ancestor is not None and level < 5:
-            atag = ancestor.tag
-            if atag is None or atag == "html":
-                break
-            key = ancestor.mem_id
-            if key not in scores:
-                scores[key] = _TAG_BONUS.get(atag, 0) + _weight(ancestor)
-                nodes[key] = ancestor
-            divider = 1 if level == 0 else 2 if level == 1 else level * 3
-            scores[key] += score / divider
-            ancestor = ancestor.parent
-            level += 1
+            start = para
+        else:
+            start = para.parent
+            if start is None:
+                continue
+        key = start.mem_id
+        chain = chains.get(key)
+        if chain is None:
+            chain = chains[key] = _chain(start, scores, nodes)
+        for level, ancestor in enumerate(chain):
+            scores[ancestor] += score / _DIVIDERS[level]
     ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)[:8]
     result = []
+    link_lens: dict[int, int] = {}
     for key, score in ranked:
         node = nodes[key]
         length = _text_len(node)
-        result.append((score * (1.0 - _link_density(node, length)), node))
+        result.append((score * (1.0 - _link_density(node, length, link_lens)), node))
     result.sort(key=lambda pair: pair[0], reverse=True)
     return result
+
+
+def _chain(
+    start: LexborNode, scores: dict[int, float], nodes: dict[int, LexborNode]
+) -> list[int]:
+    """Ids of ``start`` and its ancestors below ``<html>`` (five at most), registered in
+    ``scores`` (with their tag and class/id bonus) and ``nodes`` on first sight."""
+    chain: list[int] = []
+    ancestor: LexborNode | None = start
+    while ancestor is not None and len(chain) < 5:
+        atag = ancestor.tag
+        if atag is None or atag == "html":
+            break
+        key = ancestor.mem_id
+        if key not in scores:
+            scores[key] = _TAG_BONUS.get(atag, 0) + _weight(ancestor)
+            nodes[key] = ancestor
+        chain.append(key)
+        ancestor = ancestor.parent
+    return chain
 
 
 def _ancestors(node: LexborNode, limit: int = 64) -> list[LexborNode]:
@@ -474,14 +552,18 @@ def node_text_blocks(root: LexborNode) -> list[_Block]:
         link_chars = 0
 
     # Iterative walk (deeply nested pages must not hit the recursion limit).  Stack entries
-    # are (node, entering, in_link, in_pre).
+    # are (node, entering, in_link).  One ``tag`` read classifies a node ("-text" for text,
+    # "-comment" and the like, or None, for other non-elements; element names start with a
+    # letter): each node property is a call into the parser, and this loop runs for every
+    # node of the article.
     stack: list[tuple[LexborNode, bool, bool]] = [(root, True, False)]
     while stack:
         node, entering, in_link = stack.pop()
         if not entering:
             flush()
             continue
-        if node.is_text_node:
+        tag = node.tag
+        if tag == "-text":
             text = node.text_content or ""
             if text:
                 if "\n" in text or "\t" in text:
@@ -490,29 +572,21 @@ def node_text_blocks(root: LexborNode) -> list[_Block]:
                 if in_link:
                     link_chars += len(text.strip())
             continue
-        if not node.is_element_node:
-            continue
-        tag = node.tag
-        if tag in _SKIP_TAGS:
+        if tag is None or tag[0] == "-" or tag in _SKIP_TAGS:
             continue
         if tag == "br":
             parts.append("\n")
             continue
-        is_block = tag in _BLOCK_TAGS
-        if is_block:
+        if tag in _BLOCK_TAGS:
             flush()
             block_tag = tag
             stack.append((node, False, in_link))
         elif tag in _CELL_TAGS:
             parts.append(" ")
         child_link = in_link or tag == "a"
-        children = []
-        child = node.first_child
-        while child is not None:
-            children.append(child)
-            child = child.next
-        for child in reversed(children):
-            stack.append((child, True, child_link))
+        children = list(node.iter(include_text=True))
+        children.reverse()
+        stack.extend([(child, True, child_link) for child in children])
     flush()
     return blocks
 

@@ -108,11 +108,13 @@ _JALALI_TEXT = re.compile(r"(?<!\d)(\d{1,2})\s+([^\W\d_]{2,12})\s+(1[34]\d\d)(?!
 _JALALI_NUM = re.compile(r"(?<!\d)(1[34]\d\d)[/-](\d{1,2})[/-](\d{1,2})(?!\d)")
 # Arabic-Indic and Extended Arabic-Indic (Persian) digits.
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+_ARABIC_DIGIT = re.compile("[٠-٩۰-۹]")
 _MONTH_DAY_YEAR = re.compile(
     rf"(?<![\w]){_WORD_}\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+((?:19|20)\d\d)(?!\d)"
 )
 _YEAR_MONTH_DAY = re.compile(rf"(?<!\d)((?:19|20)\d\d)\.?\s+{_WORD_}\.?\s+(\d{{1,2}})(?!\d)")
 _TIMESTAMP = re.compile(r"^\d{10}(?:\d{3})?$")
+_ANY_DIGIT = re.compile(r"\d")
 
 _URL_DATE = re.compile(
     r"(?<!\d)((?:19|20)\d\d)[/_-](0?[1-9]|1[0-2])[/_-](0?[1-9]|[12]\d|3[01])(?!\d)"
@@ -222,11 +224,13 @@ def parse_date(
 
     ``month_first`` settles 03/04/2020 for English pages; day-first is the world default.
     """
+    if not text or not _ANY_DIGIT.search(text):
+        return None  # every format below has digits (\d also matches Arabic-Indic ones)
     if hi is None:
         hi = datetime.now(UTC).date()
-    if not text:
-        return None
-    text = text.strip().translate(_DIGITS)
+    text = text.strip()
+    if not text.isascii() and _ARABIC_DIGIT.search(text):
+        text = text.translate(_DIGITS)  # translate is slow on non-ASCII text: only if needed
     if _TIMESTAMP.match(text):
         try:
             stamp = int(text[:10])
@@ -361,9 +365,12 @@ def _reconcile(found: date, raw: str, url_date: date | None) -> date:
 
 def _label_of(node: LexborNode) -> str:
     attrs = node.attributes
-    return " ".join(
-        v for v in (attrs.get("class"), attrs.get("id"), attrs.get("itemprop")) if v
-    )
+    label = attrs.get("class") or ""
+    for key in ("id", "itemprop"):
+        value = attrs.get(key)
+        if value:
+            label = label + " " + value if label else value
+    return label
 
 
 def _in_chrome(node: LexborNode) -> bool:

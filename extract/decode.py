@@ -14,7 +14,7 @@ import codecs
 import re
 from dataclasses import dataclass
 
-__all__ = ["Decoded", "decode_html", "normalize_encoding"]
+__all__ = ["Decoded", "decode_html", "decode_html_utf8", "normalize_encoding"]
 
 
 @dataclass(frozen=True)
@@ -203,40 +203,59 @@ def _utf16_without_bom(data: bytes) -> str | None:
 
 def decode_html(data: bytes, content_type: str | None = None) -> Decoded:
     """Decode page bytes; never raises.  ``content_type`` is the HTTP header value, if any."""
+    return decode_html_utf8(data, content_type)[0]
+
+
+def decode_html_utf8(data: bytes, content_type: str | None = None) -> tuple[Decoded, bytes | None]:
+    """Like :func:`decode_html`, also returning ``data`` itself when it is the text's UTF-8.
+
+    Most pages are valid UTF-8 (or ASCII): an HTML parser can then take the original bytes
+    and skip re-encoding the decoded text, which costs about as much as decoding it.
+    """
     if isinstance(data, str):  # tolerate callers that already decoded
-        return Decoded(data, "utf-8")
+        return Decoded(data, "utf-8"), None
     if not data:
-        return Decoded("", "utf-8")
+        return Decoded("", "utf-8"), None
     try:
         return _decode(bytes(data), content_type)
     except Exception:  # noqa: BLE001 - last resort, decoding must never fail
-        return Decoded(bytes(data).decode("utf-8", "replace"), "utf-8")
+        return Decoded(bytes(data).decode("utf-8", "replace"), "utf-8"), None
 
 
-def _decode(data: bytes, content_type: str | None) -> Decoded:
-    for bom, codec in _BOMS:
-        if data.startswith(bom):
-            return Decoded(data[len(bom) :].decode(codec, "replace"), codec)
-
-    utf16 = _utf16_without_bom(data)
-    if utf16:
-        return Decoded(data.decode(utf16, "replace"), utf16)
-
-    declared = _declared(data, content_type)
+def _decode(data: bytes, content_type: str | None) -> tuple[Decoded, bytes | None]:
+    decoded = _decode_legacy_or_bom(data)
+    if decoded is not None:
+        return decoded, None
 
     if data.isascii():
         # Pure ASCII reads the same in every ASCII-compatible codec.
-        return Decoded(data.decode("ascii"), declared[0] if declared else "utf-8")
+        declared = _declared(data, content_type)
+        return Decoded(data.decode("ascii"), declared[0] if declared else "utf-8"), data
 
     # Valid UTF-8 with non-ASCII bytes is practically never an accident of a legacy codec,
     # so it wins over any declaration.  A truncated page may end inside a character, so
     # a few trailing bad bytes are forgiven.
     try:
-        return Decoded(data.decode("utf-8"), "utf-8")
+        return Decoded(data.decode("utf-8"), "utf-8"), data
     except UnicodeDecodeError as err:
         if err.start >= len(data) - 4:
-            return Decoded(data.decode("utf-8", "replace"), "utf-8")
+            return Decoded(data.decode("utf-8", "replace"), "utf-8"), None
+    return _decode_declared_or_detected(data, _declared(data, content_type)), None
 
+
+def _decode_legacy_or_bom(data: bytes) -> Decoded | None:
+    """Pages whose byte-order mark, or UTF-16 shape without one, settles the codec."""
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            return Decoded(data[len(bom) :].decode(codec, "replace"), codec)
+    utf16 = _utf16_without_bom(data)
+    if utf16:
+        return Decoded(data.decode(utf16, "replace"), utf16)
+    return None
+
+
+def _decode_declared_or_detected(data: bytes, declared: list[str]) -> Decoded:
+    """Non-UTF-8 bytes: the first declared codec the bytes agree with, else the detector's."""
     sample = _sample(data)
     for codec in declared:
         if codec == "utf-8":

@@ -143,6 +143,11 @@ def _clean_authors(raw: list[str]) -> list[str]:
     return result[:10]
 
 
+_BYLINE_SELECTORS = ('[itemprop="author"] [itemprop="name"]', '[itemprop="author"]',
+                     'a[rel="author"]', '[rel="author"]', ".byline .author", ".author-name",
+                     ".byline")
+
+
 def find_authors(page: Page) -> list[str]:
     """Author names from JSON-LD, meta tags, then byline markup."""
     for obj in page.jsonld.articles:
@@ -156,9 +161,10 @@ def find_authors(page: Page) -> list[str]:
             names = _clean_authors(values)
             if names:
                 return names
-    for selector in ('[itemprop="author"] [itemprop="name"]', '[itemprop="author"]',
-                     'a[rel="author"]', '[rel="author"]', ".byline .author", ".author-name",
-                     ".byline"):
+    # Every selector below needs one of these elements, so one walk rules out most pages.
+    if page.tree.css_first('[itemprop="author"], [rel="author"], .byline, .author-name') is None:
+        return []
+    for selector in _BYLINE_SELECTORS:
         nodes = page.tree.css(selector)
         if nodes:
             texts = [n.text(deep=True, separator=" ") for n in nodes[:5]]
@@ -187,37 +193,57 @@ _STOPSETS = {lang: set(words.split()) for lang, words in _STOPWORDS.items()}
 _WORD = re.compile(r"[^\W\d_]+")
 
 
+# Character classes are matched as runs ("+") and the run lengths summed: a list of a few
+# hundred words is far cheaper to build than a list of thousands of single characters.
 _SCRIPTS = (
-    ("kana", re.compile(r"[\u3040-\u30ff]")),
-    ("han", re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")),
-    ("hangul", re.compile(r"[\uac00-\ud7af]")),
-    ("cyr", re.compile(r"[\u0400-\u04ff]")),
-    ("arab", re.compile(r"[\u0600-\u06ff]")),
-    ("greek", re.compile(r"[\u0370-\u03ff]")),
-    ("hebrew", re.compile(r"[\u0590-\u05ff]")),
-    ("thai", re.compile(r"[\u0e00-\u0e7f]")),
-    ("devanagari", re.compile(r"[\u0900-\u097f]")),
+    ("kana", re.compile(r"[\u3040-\u30ff]+")),
+    ("han", re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")),
+    ("hangul", re.compile(r"[\uac00-\ud7af]+")),
+    ("cyr", re.compile(r"[\u0400-\u04ff]+")),
+    ("arab", re.compile(r"[\u0600-\u06ff]+")),
+    ("greek", re.compile(r"[\u0370-\u03ff]+")),
+    ("hebrew", re.compile(r"[\u0590-\u05ff]+")),
+    ("thai", re.compile(r"[\u0e00-\u0e7f]+")),
+    ("devanagari", re.compile(r"[\u0900-\u097f]+")),
 )
-_LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f]")
-_NON_LATIN = re.compile(r"[^\x00-\u024f\u2000-\u206f\u00a0-\u00bf]")
+_LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f]+")
+_NON_LATIN = re.compile(r"[^\x00-\u024f\u2000-\u206f\u00a0-\u00bf]+")
 _SIMPLE_SCRIPT_LANG = {"hangul": "ko", "arab": "ar", "greek": "el", "hebrew": "he", "thai": "th",
                        "devanagari": "hi"}
+
+
+def _count(pattern: re.Pattern[str], text: str) -> int:
+    """Characters of ``text`` matched by the run pattern ``pattern``."""
+    return sum(map(len, pattern.findall(text)))
 
 
 def text_script(sample: str) -> str:
     """Dominant writing system of ``sample`` ('latin', 'han', 'cyr', ...)."""
     if sample.isascii():
         return "latin"
-    non_latin = len(_NON_LATIN.findall(sample))
-    latin = len(_LATIN_LETTER.findall(sample))
+    non_latin = _count(_NON_LATIN, sample)
+    if non_latin == 0:
+        return "latin"  # accents and typographic quotes only
+    latin = _count(_LATIN_LETTER, sample)
     if non_latin < latin * 0.5:
         return "latin"
-    counts = {name: len(pattern.findall(sample)) for name, pattern in _SCRIPTS}
-    script = max(counts, key=lambda k: counts[k])
-    if counts[script] == 0:
+    # The scripts are disjoint parts of the non-Latin characters, so counting can stop once
+    # the leader has at least what is left: no later script can overtake it.
+    counts: dict[str, int] = {}
+    script, best, left = "latin", 0, non_latin
+    for name, pattern in _SCRIPTS:
+        if best and best >= left:
+            break
+        counts[name] = found = _count(pattern, sample)
+        left -= found
+        if found > best:
+            script, best = name, found
+    if best == 0:
         return "latin"
     if script in ("han", "kana"):
-        return "kana" if counts["kana"] > 0.1 * (counts["han"] + counts["kana"]) else "han"
+        kana = counts["kana"]  # kana is counted first, so han is counted whenever it leads
+        han = counts.get("han", 0)
+        return "kana" if kana > 0.1 * (han + kana) else "han"
     return script
 
 

@@ -36,42 +36,56 @@ class Page:
         return None
 
 
-def read_page(html: str, url: str | None = None) -> Page:
-    """Parse ``html`` and collect meta tags, JSON-LD, ``<html lang>``, canonical and title."""
+def read_page(html: str | bytes, url: str | None = None) -> Page:
+    """Parse ``html`` (text or UTF-8 bytes); collect meta, JSON-LD, lang, canonical and title.
+
+    Elements are found by tag name, which Lexbor does in C without the CSS engine (a
+    selector list costs a DOM walk per selector).
+    """
     tree = LexborHTMLParser(html)
     page = Page(tree=tree, url=url)
     meta: dict[str, list[str]] = {}
-    for node in tree.css("meta"):
-        attrs = node.attributes
-        content = attrs.get("content")
-        if content is None:
-            content = attrs.get("value") or attrs.get("datetime")
-        if content is None:
-            continue
-        for key_attr in ("property", "name", "itemprop", "http-equiv"):
-            key = attrs.get(key_attr)
-            if key:
-                meta.setdefault(key.strip().lower(), []).append(content)
+    for node in tree.tags("meta"):
+        _add_meta(meta, node.attributes)
+    scripts = [
+        node.text(deep=True)
+        for node in tree.tags("script")
+        if "ld+json" in (node.attributes.get("type") or "").lower()
+    ]
+    for node in tree.tags("link"):
+        page.canonical = _canonical_href(node.attributes)
+        if page.canonical is not None:
+            break
+    titles = tree.tags("title")
+    if titles:
+        page.title_tag = titles[0].text(deep=True).strip() or None
     page.meta = meta
-
-    scripts = []
-    for node in tree.css("script[type]"):
-        kind = (node.attributes.get("type") or "").lower()
-        if "ld+json" in kind:
-            scripts.append(node.text(deep=True))
     page.jsonld = read_jsonld(scripts)
-
     root = tree.root
     if root is not None and root.tag == "html":
         page.html_lang = root.attributes.get("lang") or root.attributes.get("xml:lang")
-    for node in tree.css("link[rel]"):
-        rel = (node.attributes.get("rel") or "").lower().split()
-        if "canonical" in rel:
-            href = node.attributes.get("href")
-            if href and href.strip():
-                page.canonical = href.strip()
-                break
-    title = tree.css_first("title")
-    if title is not None:
-        page.title_tag = title.text(deep=True).strip() or None
     return page
+
+
+_META_KEYS = ("property", "name", "itemprop", "http-equiv")
+
+
+def _add_meta(meta: dict[str, list[str]], attrs: dict[str, str | None]) -> None:
+    """File a meta tag's content under each of its lower-cased key attributes."""
+    content = attrs.get("content")
+    if content is None:
+        content = attrs.get("value") or attrs.get("datetime")
+    if content is None:
+        return
+    for key_attr in _META_KEYS:
+        key = attrs.get(key_attr)
+        if key:
+            meta.setdefault(key.strip().lower(), []).append(content)
+
+
+def _canonical_href(attrs: dict[str, str | None]) -> str | None:
+    """The href of a ``<link rel=canonical>``, or None for any other link."""
+    if "canonical" not in (attrs.get("rel") or "").lower().split():
+        return None
+    href = attrs.get("href")
+    return href.strip() if href and href.strip() else None
