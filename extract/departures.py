@@ -25,8 +25,11 @@ from extract.events import (
     Context,
     Mention,
     clean_person,
+    elsewhere,
+    has_org,
     keeps_no_lead,
     persons_of,
+    refers_back,
     sentence_candidates,
     subtree_skip,
 )
@@ -164,7 +167,7 @@ class Detector:
                     name = clean_person(ent.text)
                     if name:
                         persons.append(Mention(off + ent.start_char, name))
-                elif ent.label_ == "ORG":
+                elif ent.label_ == "ORG" and not _incidental_org(doc, ent.start):
                     orgs.append(Mention(off + ent.start_char, ent.text))
         return Context(persons=persons, orgs=orgs)
 
@@ -181,8 +184,10 @@ class Detector:
             vetoes.extend(_stay_vetoes(doc, ctx, off))
         vetoes.extend(c.person for c in cands if c.internal)
         out: list[Departure] = []
-        for cand in cands:
+        for i, cand in enumerate(cands):
             if cand.internal or any(same_person(cand.person, v) for v in vetoes):
+                continue
+            if cand.pronoun and _named_before(cand, cands[:i]):
                 continue
             dep = Departure(
                 person=cand.person, company=cand.company, role=cand.role,
@@ -192,6 +197,23 @@ class Detector:
             )
             _merge(out, dep)
         return out
+
+
+def _named_before(cand: Candidate, earlier: list[Candidate]) -> bool:
+    """"X stepped down as CFO. ... Her departure was not the result of ...": a pronoun
+    that the last name before it resolves to someone else (the interim successor) most
+    likely means the person whose departure was already reported at the same company."""
+    return any(not c.pronoun and not same_person(c.person, cand.person)
+               and same_company(c.company, cand.company) for c in earlier)
+
+
+_CARRIER_WORDS = {"its", "on", "via", "through"}
+
+
+def _incidental_org(doc: Doc, start: int) -> bool:
+    """"advertising on its WeChat platform", "posted on Weibo": a product or a channel,
+    never what "the company" in a later sentence refers back to."""
+    return start > 0 and doc[start - 1].lower_ in _CARRIER_WORDS
 
 
 def _merge(out: list[Departure], dep: Departure) -> None:
@@ -209,10 +231,16 @@ def _merge(out: list[Departure], dep: Departure) -> None:
 
 
 def _stay_vetoes(doc: Doc, ctx: Context, offset: int) -> list[str]:
-    """People said to keep a leading role ("X will remain chief executive")."""
+    """People said to keep a leading role ("X will remain chief executive", "X will
+    become executive chairman")."""
     out = []
     for tok in doc:
-        if tok.lemma_.lower() not in STAY_LEMMAS or tok.pos_ not in {"VERB", "AUX"}:
+        if tok.pos_ not in {"VERB", "AUX"}:
+            continue
+        if tok.lemma_.lower() == "become":
+            out.extend(_becomes_head(tok, ctx, offset))
+            continue
+        if tok.lemma_.lower() not in STAY_LEMMAS:
             continue
         if any(c.dep_ == "neg" for c in tok.children):
             continue
@@ -229,8 +257,35 @@ def _stay_vetoes(doc: Doc, ctx: Context, offset: int) -> list[str]:
         subj = next((c for c in tok.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
         if subj is None:
             continue
-        out.extend(name for name, _, _ in persons_of(subj, ctx, offset))
+        out.extend(_veto_names(subj, ctx, offset))
     return out
+
+
+def _veto_names(subj: Token, ctx: Context, offset: int) -> list[str]:
+    """Names a veto applies to. A bare surname also stays as it is written: with two
+    Liangs in the story, "Liang will stay on as chairman" must not pick the wrong one."""
+    out = []
+    for name, resolved, anchor in persons_of(subj, ctx, offset):
+        out.append(name)
+        if resolved and anchor.ent_type_ == "PERSON":
+            out.append(clean_person(anchor.text))
+    return out
+
+
+_TOP_ROLES = {"chairman", "chairwoman", "chair", "president", "ceo", "chief"}
+
+
+def _becomes_head(verb: Token, ctx: Context, offset: int) -> list[str]:
+    """"Brandt will become executive chairman": a top role in the same company (no other
+    organisation named, none "a"/"another" unnamed one) keeps a leading role."""
+    words = subtree_skip(verb, {"ccomp", "parataxis", "conj", "advcl", "nsubj"})
+    lows = {t.lower_ for t in words}
+    if not lows & _TOP_ROLES or keeps_no_lead(lows) or has_org(words) or elsewhere(words):
+        return []
+    if lows & {"of", "at"} and not refers_back(words):
+        return []  # "became chief executive of the start-up"
+    subj = next((c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+    return _veto_names(subj, ctx, offset) if subj is not None else []
 
 
 def _is_leave_word(tok: Token) -> bool:

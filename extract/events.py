@@ -19,18 +19,23 @@ from spacy.tokens import Doc, Span, Token
 from extract.gazetteer import (
     COMPANY_NOUNS,
     NOT_ENTITIES,
+    PROFESSIONS,
+    PRONOUNS,
     ROLE_WORDS,
     TECH_ORGS,
 )
 from extract.names import person_key, same_company
 from extract.triggers import (
     ADVISORY_WORDS,
+    BACK_PARTICLES,
     DENIAL_RE,
     INTERNAL_WORDS,
     LEAVE_VERBS,
     MOVE_LEMMAS,
+    OUT_VERBS,
     POSITION_NOUNS,
     REMOVE_VERBS,
+    REPLACE_LEMMAS,
     RESIGN_VERBS,
     STAY_LEMMAS,
     STEP_PARTICLES,
@@ -46,7 +51,8 @@ _BLOCK_HEADS_STRICT = {"deny", "refuse", "reject", "demand", "call", "urge", "pr
                        "consider", "mull", "weigh", "rumor", "rumour", "speculate",
                        "speculation", "threaten", "resist", "shrug", "rebuff", "avoid",
                        "refusal", "possibility", "whether", "fear", "claim", "allege",
-                       "fabricate", "fabrication"}
+                       "fabricate", "fabrication", "survive", "attempt", "bid", "effort",
+                       "campaign", "motion", "proposal", "plot"}
 _HYPO_MODALS = {"might", "could", "may", "should", "must"}
 _SAY_LEMMAS = {"say", "announce", "tell", "confirm", "report", "disclose", "state", "add",
                "note", "reveal", "write", "accept"}
@@ -61,7 +67,8 @@ _TITLE_WORDS = {"mr", "mrs", "ms", "dr", "sir", "dame", "prof", "professor", "mr
 _NON_LEADING = {"employee", "employees", "staff", "worker", "workers", "staffer",
                 "staffers", "intern", "contractor", "people", "members", "analyst",
                 "associate", "assistant", "clerk", "developer", "programmer", "reporter",
-                "trainee", "salesperson", "technician", "designer", "engineer", "writer"}
+                "trainee", "salesperson", "technician", "designer", "engineer", "writer",
+                "junior", "user", "users", "student", "students"} | PROFESSIONS
 # Words that make a role leading even next to a non-leading noun ("chief engineer").
 _LEADING = {"chief", "head", "president", "vice", "ceo", "cto", "cfo", "coo", "cio", "vp",
             "chairman", "chairwoman", "chair", "founder", "co-founder", "cofounder",
@@ -72,6 +79,10 @@ _TECH_ORG_SET = set(TECH_ORGS)
 _COMPANY_ENDINGS = ("maker", "company", "firm", "giant", "group", "provider", "operator",
                     "retailer", "developer", "platform", "startup", "start-up", "bank",
                     "lender", "producer", "manufacturer", "conglomerate")
+_INSTITUTION_NOUNS = {"university", "college", "institute", "academy", "school"}
+# Nouns naming a part of a company: "its Xiaoxiang Supermarket unit" is Meituan's.
+_UNIT_NOUNS = {"unit", "division", "arm", "team", "lab", "laboratory", "department", "studio",
+               "group", "business", "subsidiary", "segment", "programme", "program"}
 _FOUND_FORMS = {"found", "founds", "founded", "founding", "co-found", "co-founded",
                 "cofound", "cofounded"}
 
@@ -141,6 +152,7 @@ class Candidate:
     sentence: str
     confidence: float
     internal: bool = False  # the person stays in the group: a veto, not a departure
+    pronoun: bool = False  # the person is a pronoun resolved to the last name before it
 
 
 # --------------------------------------------------------------------------- helpers
@@ -193,6 +205,10 @@ def subtree_skip(tok: Token, skip_deps: set[str]) -> list[Token]:
             continue
         out.extend(subtree_skip(child, skip_deps))
     return out
+
+
+def has_org(tokens: list[Token]) -> bool:
+    return bool(_orgs_in(tokens))
 
 
 def _orgs_in(tokens: list[Token]) -> list[Span]:
@@ -363,6 +379,13 @@ def _subjects(verb: Token) -> list[Token]:
     if verb.dep_ == "acl" and verb.tag_ == "VBD" and verb.i > verb.head.i and (
             verb.head.lower_ in ROLE_WORDS or verb.head.lemma_.lower() in ROLE_WORDS):
         return [verb.head]
+    # "Also departing is general counsel X": the inverted subject is the copula's.
+    if verb.dep_ == "csubj" and verb.head.lemma_.lower() == "be":
+        return [c for c in verb.head.children if c.dep_ in {"nsubj", "attr"}]
+    # "Its general manager, X, steps aside": the verb misparsed as the title's apposition.
+    if verb.dep_ == "appos" and (verb.head.lower_ in ROLE_WORDS
+                                 or verb.head.lemma_.lower() in ROLE_WORDS):
+        return [verb.head]
     # "who headed X before leaving in 2022": the gerund's subject is the clause's.
     if verb.dep_ == "pcomp" and verb.head.lower_ in {"before", "after", "since", "upon"} \
             and verb.head.head.pos_ in {"VERB", "AUX"}:
@@ -397,19 +420,40 @@ def _org_from_np(tok: Token) -> tuple[str | None, str]:
                 return _org_name(_ent_of(child)), "named"
         return None, "nonorg"
     low = tok.lower_
-    inner = subtree_skip(tok, {"relcl", "acl", "advcl"})
+    inner = _without_by(subtree_skip(tok, {"relcl", "acl", "advcl", "agent"}))
     orgs = _orgs_in(inner)
+    if orgs and _product_descriptor(tok, orgs[0]):
+        return None, "refer"  # "the iPhone maker", "the TikTok owner": not iPhone, TikTok
     if orgs:
         # "the computing platform department of Alibaba's cloud unit" -> Alibaba.
         return _org_name(orgs[0]), "named"
     if low in COMPANY_NOUNS or tok.lemma_.lower() in COMPANY_NOUNS or low.endswith(
-            _COMPANY_ENDINGS):
-        return None, "refer"  # "the company", "the Beijing-based firm", "the carmaker"
+            _COMPANY_ENDINGS) or low in _INSTITUTION_NOUNS:
+        return None, "refer"  # "the company", "the Beijing-based firm", "the university"
     if low in POSITION_NOUNS or low in ROLE_WORDS or tok.lemma_.lower() in ROLE_WORDS:
         return None, "refer"
     if any(t.ent_type_ in {"GPE", "LOC"} for t in inner):
         return None, "nonorg"
     return None, "none"
+
+
+_PRODUCT_HEADS = {"maker", "owner", "developer", "creator", "operator", "publisher",
+                  "manufacturer", "producer", "parent"}
+
+
+def _product_descriptor(noun: Token, org: Span) -> bool:
+    """"the ChatGPT maker": a company described by its product, which the model often
+    tags as an organisation; the company meant is the one named before."""
+    return (noun.lower_ in _PRODUCT_HEADS and org.root.head.i == noun.i
+            and org.root.dep_ == "compound"
+            and any(c.dep_ == "det" and c.lower_ == "the" for c in noun.children))
+
+
+def _without_by(words: list[Token]) -> list[Token]:
+    """Drop "by ..." phrases: "replaced as CFO by Yvonne Castillo" names the successor."""
+    cut = {t.i for w in words if w.lower_ == "by" and w.dep_ in {"prep", "agent"}
+           for t in w.subtree}
+    return [w for w in words if w.i not in cut]
 
 
 def _descriptor_tokens(anchor: Token) -> list[Token]:
@@ -439,7 +483,8 @@ def _role_text(anchor: Token, trigger: Token | None) -> str | None:
     if trigger is not None:
         for child in trigger.children:
             if child.dep_ == "prep" and child.lower_ == "as":
-                text = _span_text(t for t in child.subtree if t.i != child.i)
+                text = _span_text(t for t in _without_by(list(child.subtree))
+                                  if t.i != child.i)
                 if text:
                     return text
     for child in anchor.children:
@@ -454,7 +499,8 @@ def _role_text(anchor: Token, trigger: Token | None) -> str | None:
               and t.ent_type_ != "PERSON"]
     for t in titles:
         words = [w for w in t.subtree if w.ent_type_ != "PERSON"]
-        if any(w.lower_ in ROLE_WORDS for w in words):
+        # Non-leading titles too ("Junior analyst X"), so that they can be filtered out.
+        if any(w.lower_ in ROLE_WORDS or w.lower_ in _NON_LEADING for w in words):
             return _span_text(words)
     if anchor.dep_ == "appos" and anchor.head.lower_ in ROLE_WORDS:
         head = anchor.head
@@ -560,11 +606,16 @@ _NEG_SCOPE_HEADS = {"say", "plan", "expect", "intend", "want", "think", "believe
 _WH_WORDS = {"why", "when", "where", "how", "what"}
 
 
+_TEMPORARY = {"temporarily", "temporary", "briefly"}
+
+
 def _blocked(trigger: Token) -> bool:
-    """Negated, demanded, denied, rumoured, conditional or hypothetical."""
+    """Negated, demanded, denied, rumoured, conditional, hypothetical or temporary."""
     for child in trigger.children:
         if child.dep_ == "neg" or child.lower_ in {"never", "not", "n't"}:
             return True
+        if child.lower_ in _TEMPORARY:
+            return True  # "stepped aside temporarily while ... investigates"
         if child.dep_ == "aux" and child.lower_ in _HYPO_MODALS:
             return True
         if child.dep_ == "mark" and child.lower_ in {"if", "whether", "unless"}:
@@ -586,6 +637,10 @@ def _blocked(trigger: Token) -> bool:
             return True  # "who had been expected to retire": it did not happen
         if any(c.dep_ == "neg" for c in tok.children) and _neg_scope(prev, tok):
             return True  # "does not plan to leave", "did not say he would resign"
+        if prev.dep_ in {"xcomp", "conj"} or prev.i == trigger.i:
+            if any(c.dep_ == "mark" and c.lower_ in {"if", "unless", "whether"}
+                   for c in tok.children):
+                return True  # "if chief executive X were to leave"
     return False
 
 
@@ -593,10 +648,16 @@ def _neg_scope(clause: Token, head: Token) -> bool:
     """Does the negation on ``head`` reach its complement ``clause``?"""
     if clause.dep_ == "xcomp":
         return True
-    if clause.dep_ != "ccomp" or head.lemma_.lower() not in _NEG_SCOPE_HEADS:
+    if clause.dep_ not in {"ccomp", "advcl"} or head.lemma_.lower() not in _NEG_SCOPE_HEADS:
         return False
-    # "did not say why he left": the departure itself is stated.
-    return not any(t.lower_ in _WH_WORDS for t in clause.subtree if t.i < clause.i)
+    if not any(t.lower_ in _WH_WORDS for t in clause.subtree if t.i < clause.i):
+        return clause.dep_ == "ccomp"
+    # "did not say why he left": the departure itself is stated; "has not said when he
+    # intends to retire" states none.
+    return any(t.lemma_.lower() in _INTENT_WORDS for t in clause.subtree)
+
+
+_INTENT_WORDS = {"will", "would", "intend", "plan", "expect", "hope", "want", "shall"}
 
 
 _NEW_ROLE_LEMMAS = {"become", "assume", "take", "move", "shift", "transition"}
@@ -616,7 +677,7 @@ def keeps_no_lead(lows: set[str]) -> bool:
     return not (lows & _HEAD_ROLES and not lows & _HONORARY)
 
 
-def _elsewhere(words: list[Token]) -> bool:
+def elsewhere(words: list[Token]) -> bool:
     """"to become president of a Swedish packaging concern", "dean at a university": a
     new role in some other, unnamed organisation."""
     for tok in words:
@@ -632,7 +693,7 @@ def _elsewhere(words: list[Token]) -> bool:
     return False
 
 
-def _refers_back(words: list[Token]) -> bool:
+def refers_back(words: list[Token]) -> bool:
     """"its", "the carmaker's", "the company": the organisation just named."""
     for tok in words:
         if tok.lower_ == "its" and tok.dep_ == "poss":
@@ -710,9 +771,9 @@ def _new_role_inside(clause: Token, words: list[Token], lows: set[str],
     if any(left_org is None or not (same_company(o.text, left_org) or any(
             same_company(o.text, p) for p in parents)) for o in orgs):
         return False
-    if _elsewhere(words):
+    if elsewhere(words):
         return False
-    back = bool(orgs) or _refers_back(words)
+    back = bool(orgs) or refers_back(words)
     if lows & ADVISORY_WORDS and not orgs:
         return False
     if clause.lemma_.lower() in _NEW_ROLE_LEMMAS:
@@ -739,8 +800,57 @@ def _time_like(tok: Token) -> bool:
     return tok.lower_ in _MONTH_WORDS or any(c.lower_ in _MONTH_WORDS for c in tok.lefts)
 
 
+def _next_lower(tok: Token) -> str:
+    return tok.doc[tok.i + 1].lower_ if tok.i + 1 < len(tok.doc) else ""
+
+
+def _phrasal_kind(tok: Token) -> str | None:
+    """Departures said with a particle or an idiom, not with a leave verb.
+
+    "intrans" means only the subject matters (its object, "the reins", names no
+    organisation); "remove" means the passive subject or the object is the one who goes.
+    """
+    low, lemma = tok.lower_, tok.lemma_.lower()
+    parts = {c.lower_ for c in tok.children if c.dep_ in {"prt", "advmod", "xcomp", "dobj"}}
+    nxt = _next_lower(tok)
+    if low in STEP_VERBS and nxt in STEP_PARTICLES and tok.pos_ in {"NOUN", "PROPN"} and \
+            tok.dep_ in {"appos", "ROOT", "conj"}:
+        return "verb"  # "Its general manager, Roland Qiu, steps aside": "steps" as a noun
+    if tok.pos_ not in {"VERB", "AUX"}:
+        return None
+    if low in STEP_VERBS and (parts | {nxt}) & BACK_PARTICLES and any(
+            c.dep_ == "prep" and c.lower_ == "from" for h in (tok, *tok.children)
+            for c in h.children):
+        return "intrans"  # "stepped back from day-to-day operations"
+    if lemma == "bow" and "out" in parts | {nxt}:
+        return "intrans"
+    if lemma == "be" and "out" in parts and any(
+            c.dep_ == "prep" and c.lower_ == "as" and _has_role(c) for c in tok.children):
+        return "intrans"  # "X is out as chief executive"
+    if lemma in {"hand", "pass", "turn"} and any(
+            c.dep_ == "dobj" and c.lower_ in {"reins", "baton"} for c in tok.children):
+        return "intrans"  # "hands over the reins"
+    if lemma in OUT_VERBS and "out" in parts | {nxt}:
+        return "remove"  # "was pushed out", "forced out the founder"
+    if lemma == "let" and "go" in parts | {nxt}:
+        return "remove"  # "was let go"
+    if lemma in REPLACE_LEMMAS and (any(c.dep_ in {"nsubjpass", "auxpass"}
+                                        for c in tok.children)
+                                    or (lemma == "replace" and any(
+                                        c.dep_ == "dobj" for c in tok.children))):
+        return "remove"  # "X was replaced as CEO by Y", "X will be succeeded by Y"
+    return None
+
+
+def _has_role(tok: Token) -> bool:
+    return any(t.lower_ in ROLE_WORDS or t.lemma_.lower() in ROLE_WORDS for t in tok.subtree)
+
+
 def _trigger_kind(tok: Token) -> str | None:
     low = tok.lower_
+    phrasal = _phrasal_kind(tok)
+    if phrasal:
+        return phrasal
     if tok.pos_ in {"VERB", "AUX"} or (low in {"left", "quit"} and tok.pos_ != "NOUN"):
         if low in LEAVE_VERBS or low in RESIGN_VERBS:
             return "verb"
@@ -798,7 +908,7 @@ def _resolve_org(trigger: Token, anchor: Token, dest_toks: list[Token], ctx: Con
     desc = [t for t in _descriptor_tokens(anchor) if t.i not in dest_ids]
     orgs = _orgs_in(desc)
     if orgs:
-        return _org_name(orgs[0]), 0.02
+        return _with_parent(orgs[0], ctx, offset), 0.02
     # "X Corp said ...": the reporting organisation.
     for tok in doc:
         if tok.lemma_.lower() in _SAY_LEMMAS and tok.pos_ == "VERB":
@@ -808,17 +918,52 @@ def _resolve_org(trigger: Token, anchor: Token, dest_toks: list[Token], ctx: Con
                     if found and found[0].start not in dest_ids:
                         return _org_name(found[0]), 0.05
     sent_orgs = [e for e in doc.ents if _is_org_ent(e) and e.start not in dest_ids
-                 and not any(e.start <= i < e.end for i in dest_ids) and not _incidental(e)]
+                 and not any(e.start <= i < e.end for i in dest_ids) and not _incidental(e)
+                 and not (e.start > trigger.i and _other_clause(e.root, trigger))]
     before = [e for e in sent_orgs if e.start < trigger.i]
     if before:
         return _org_name(before[-1]), 0.08
     if sent_orgs and kind != "refer":
         return _org_name(sent_orgs[0]), 0.12
-    dest_names = [doc[i].text for i in dest_ids]
+    dest_names = [o.text for o in _orgs_in([doc[i] for i in sorted(dest_ids)])]
     name = ctx.last_org(offset, dest_names)
     if name:
         return name, 0.15
     return None, 0.0
+
+
+def _other_clause(tok: Token, trigger: Token) -> bool:
+    """Is ``tok`` inside a clause with a subject of its own ("..., and his duties will be
+    divided between the heads of AliExpress and Lazada")? Its organisations are not the
+    one left."""
+    above = {t.i for t in trigger.ancestors} | {trigger.i}
+    while tok.i not in above and tok.head.i != tok.i:
+        tok = tok.head
+        if tok.i in above:
+            return False
+        if tok.pos_ in {"VERB", "AUX"} and any(c.dep_ in {"nsubj", "nsubjpass"}
+                                               for c in tok.children):
+            return True
+    return False
+
+
+def _with_parent(ent: Span, ctx: Context, offset: int) -> str:
+    """"head of its Xiaoxiang Supermarket unit": a unit, named with the company the
+    article is about ("Xiaoxiang Supermarket (Meituan)"), which is what is left."""
+    name = _org_name(ent)
+    if "(" in name or ent.root.dep_ != "compound":
+        return name
+    head = ent.root.head
+    if head.lemma_.lower() not in _UNIT_NOUNS:
+        return name
+    kids = list(head.children)
+    owned = any(c.dep_ == "poss" and c.lower_ == "its" for c in kids)
+    described = any(c.dep_ == "det" and c.lower_ == "the" for c in kids) and any(
+        c.dep_ == "compound" and c.pos_ == "NOUN" for c in kids)  # "the X hardware group"
+    if not (owned or described):
+        return name
+    parent = ctx.last_org(offset, [ent.text])
+    return f"{name} ({parent})" if parent else name
 
 
 def _incidental(ent: Span) -> bool:
@@ -837,14 +982,14 @@ def _incidental(ent: Span) -> bool:
 
 
 def _make(cands: list[Candidate], person: str, company: str, role, dest, when, sentence,
-          conf, internal=False) -> None:
+          conf, internal=False, pronoun=False) -> None:
     person = clean_person(person)
     if not person or not company or not person_key(person):
         return
     if same_company(person, company) and len(person.split()) == 1:
         return
     cands.append(Candidate(person, company, role, dest, when, sentence,
-                           round(max(0.05, min(1.0, conf)), 2), internal))
+                           round(max(0.05, min(1.0, conf)), 2), internal, pronoun))
 
 
 def _direct(tok: Token, kind: str, ctx: Context, offset: int, sentence: str,
@@ -887,9 +1032,11 @@ def _direct(tok: Token, kind: str, ctx: Context, offset: int, sentence: str,
         # "fired its co-founder and CPO, X" (the hyphen splits the object), "voted to oust
         # chairman and chief executive X": the name may be any of the objects.
         for cand in objs if subj is None else []:
-            people = persons_of(cand, ctx, offset)
+            people = persons_of(cand, ctx, offset) or _holder_after(cand, ctx, offset)
             if people:
                 break
+        if not people and subj is None:
+            people = _let_go_of(tok, ctx, offset)
         if not people:
             return
         if tok.lower_.startswith(("remov", "dismiss")) and obj is not None and not people:
@@ -902,6 +1049,8 @@ def _direct(tok: Token, kind: str, ctx: Context, offset: int, sentence: str,
         if not people:
             return
         objs = [c for c in tok.children if c.dep_ == "dobj" and not _time_like(c)]
+        if kind == "intrans":
+            objs = []
         if objs:
             obj = objs[0]
             if tok.lower_ in RESIGN_VERBS and tok.lower_.startswith("retir"):
@@ -935,7 +1084,14 @@ def _direct(tok: Token, kind: str, ctx: Context, offset: int, sentence: str,
         internal = _internal(tok, company)
         conf = 0.92 - penalty - (0.08 if resolved else 0.0) - (0.05 if kind != "verb" else 0)
         for org in [company, *_more_orgs(tok, explicit, company)]:
-            _make(cands, person, org, role, dest, when, sentence, conf, internal)
+            _make(cands, person, org, role, dest, when, sentence, conf, internal,
+                  _distant_pronoun(anchor))
+
+
+def _distant_pronoun(anchor: Token) -> bool:
+    """A pronoun with no name before it in its own sentence: resolved across sentences."""
+    return anchor.lower_ in PRONOUNS and not any(
+        e.label_ == "PERSON" and e.start < anchor.i for e in anchor.doc.ents)
 
 
 def _travel(verb: Token) -> bool:
@@ -967,20 +1123,38 @@ def _holder_after_title(noun: Token, ctx: Context, offset: int) -> list[
     """"the resignation of its treasurer and CFO, Carl Hoffmann, who ...", "the departure
     of co-founder and COO Feng Jiayi": the parser often detaches the name after a long
     title; take a person that directly follows the title of the of-phrase."""
-    doc = noun.doc
     for prep in (c for c in noun.children if c.dep_ == "prep" and c.lower_ == "of"):
-        pobjs = [c for c in prep.children if c.dep_ == "pobj"]
-        title = [t for p in pobjs for t in p.subtree]
-        if not any(t.lower_ in ROLE_WORDS or t.lemma_.lower() in ROLE_WORDS for t in title):
-            continue
-        end = max(t.i for t in title) + 1
-        if end < len(doc) and doc[end].text == ",":
-            end += 1
-        if end < len(doc) and doc[end].ent_type_ == "PERSON" and doc[end].ent_iob_ == "B":
-            ent = _ent_of(doc[end])
-            name = clean_person(ent.text)
-            full = ctx.full_name(name, offset + ent.start_char)
-            return [(full, full != name, ent.root)]
+        for pobj in (c for c in prep.children if c.dep_ == "pobj"):
+            found = _holder_after(pobj, ctx, offset)
+            if found:
+                return found
+    return []
+
+
+def _holder_after(title: Token, ctx: Context, offset: int) -> list[tuple[str, bool, Token]]:
+    """The person named right after a title phrase ("sacked the head of its EV programme,
+    Sebastian Kroll, after ..."): the parser hangs such names anywhere."""
+    words = list(title.subtree)
+    if not any(t.lower_ in ROLE_WORDS or t.lemma_.lower() in ROLE_WORDS for t in words):
+        return []
+    doc = title.doc
+    end = max(t.i for t in words) + 1
+    if end < len(doc) and doc[end].text == ",":
+        end += 1
+    if end < len(doc) and doc[end].ent_type_ == "PERSON" and doc[end].ent_iob_ == "B":
+        ent = _ent_of(doc[end])
+        name = clean_person(ent.text)
+        full = ctx.full_name(name, offset + ent.start_char)
+        return [(full, full != name, ent.root)]
+    return []
+
+
+def _let_go_of(verb: Token, ctx: Context, offset: int) -> list[tuple[str, bool, Token]]:
+    """"let go of its chief designer, X": the person is the object of "of"."""
+    for go in (c for c in verb.children if c.lower_ == "go"):
+        for prep in (c for c in go.children if c.dep_ == "prep" and c.lower_ == "of"):
+            for pobj in (c for c in prep.children if c.dep_ == "pobj"):
+                return persons_of(pobj, ctx, offset) or _holder_after(pobj, ctx, offset)
     return []
 
 
@@ -1023,6 +1197,9 @@ def _board_only(trigger: Token) -> bool:
             words = {t.lower_ for t in child.subtree}
             if words & _BOARD_WORDS and not (words - _BOARD_WORDS) & _LEADING:
                 return True
+            if "committee" in words and not words & {"executive", "management",
+                                                      "operating", "partnership"}:
+                return True  # "chairman of the board's compensation committee"
     return False
 
 

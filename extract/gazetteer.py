@@ -56,7 +56,15 @@ ORG_SUFFIXES: frozenset[str] = frozenset({
     # ("Wenxin Tech", "Qingteng Data", "Kredo Pay", "Yuntu Intelligence").
     "Tech", "Data", "Intelligence", "Pay", "Payments", "Photonics", "Analytics", "Pharma",
     "Auto", "Foods", "Dairy", "Motor", "Digital", "Dynamics", "Aerospace", "Freight",
+    # Sector words of company names in wire copy ("Castellan Mining", "Orchid Biologics").
+    "Biologics", "Biosciences", "Sciences", "Genomics", "Diagnostics", "Mining", "Minerals",
+    "Resources", "Builders", "Construction", "Brewing", "Space", "Rail", "Railways",
+    "Shipping", "Steel", "Chemicals", "Textiles", "Instruments", "Materials", "Power",
+    "Solar", "Healthcare", "Medical", "Apparel", "Retail", "Brands", "Beverages", "Hotels",
+    "Realty", "Properties", "Investments", "Engineering", "Aviation", "Telecommunications",
 })
+# Endings of coined company words ("Bioworks", "Medtronics", "Datasoft").
+ORG_SUFFIX_ENDINGS: tuple[str, ...] = ("works", "tronics", "soft")
 
 # Tokens the model tags as entities though they name nothing: "AI" alone is a GPE to it.
 NOT_ENTITIES: frozenset[str] = frozenset({
@@ -74,6 +82,14 @@ ROLE_WORDS: frozenset[str] = frozenset({
     "secretary", "controller", "counsel", "md", "gm", "general", "dean", "researcher",
     "expert", "engineer", "designer", "strategist", "veteran", "exec",
     "chief executive", "heads", "presidents", "executives", "officers", "directors",
+})
+
+# Occupations that hold no leading role in an organisation: "Novelist X quit Weibo". The
+# model often takes a capitalised one into the PERSON span, so the clean-up trims it.
+PROFESSIONS: frozenset[str] = frozenset({
+    "novelist", "author", "actor", "actress", "singer", "influencer", "blogger", "player",
+    "midfielder", "striker", "athlete", "celebrity", "comedian", "rapper", "analyst",
+    "journalist", "columnist", "reporter", "writer", "programmer", "developer",
 })
 
 # Government and political posts are not company roles.

@@ -23,7 +23,13 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from extract.gazetteer import NOT_ENTITIES, ORG_SUFFIXES, TECH_ORGS
+from extract.gazetteer import (
+    NOT_ENTITIES,
+    ORG_SUFFIX_ENDINGS,
+    ORG_SUFFIXES,
+    PROFESSIONS,
+    TECH_ORGS,
+)
 
 log = logging.getLogger(__name__)
 
@@ -118,6 +124,9 @@ def clean_entities(doc: Doc) -> Doc:
         while start < end and (doc[start].lower_ in {"the", "'s", "’s"}
                                or doc[start].text in _BRACKETS):
             start += 1
+        # "Novelist Wen Hui": an occupation capitalised at the start of a sentence.
+        while ent.label_ == "PERSON" and end - start > 2 and doc[start].lower_ in PROFESSIONS:
+            start += 1
         if start >= end:
             continue
         span = doc[start:end]
@@ -135,7 +144,7 @@ def clean_entities(doc: Doc) -> Doc:
     # Suffix rule: extend or create ORG spans ending in a company suffix.
     extra = []
     for i, tok in enumerate(doc):
-        if tok.text not in ORG_SUFFIXES or i == 0:
+        if not _org_suffix(tok) or i == 0:
             continue
         j = i
         while j > 0 and i - j < 5:
@@ -162,8 +171,37 @@ def clean_entities(doc: Doc) -> Doc:
     if extra:
         kept = [e for e in ents if not any(e.start < x.end and x.start < e.end for x in extra)]
         ents = kept + extra
-    doc.ents = _relabel(doc, filter_spans(ents))
+    ents = _relabel(doc, filter_spans(ents))
+    doc.ents = ents + _surname_mentions(doc, ents)
     return doc
+
+
+def _org_suffix(tok) -> bool:
+    if tok.text in ORG_SUFFIXES:
+        return True
+    return tok.is_title and len(tok.text) > 6 and tok.lower_.endswith(ORG_SUFFIX_ENDINGS)
+
+
+def _surname_mentions(doc: Doc, ents: list[Span]) -> list[Span]:
+    """A later bare "Haldane" that the model left unlabelled, after "Peter Haldane".
+
+    Reference resolution ("Haldane has left the company") needs the re-mention to be a
+    PERSON; only words of a multi-word PERSON name of the same text qualify.
+    """
+    person_words = {t.text for e in ents if e.label_ == "PERSON" and len(e) > 1 for t in e
+                    if t.is_title and len(t.text) > 2 and not t.is_stop}
+    if not person_words:
+        return []
+    taken = {i for e in ents for i in range(e.start, e.end)}
+    out = []
+    for tok in doc:
+        if tok.i in taken or tok.text not in person_words:
+            continue
+        nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+        if nxt is not None and nxt.is_title and nxt.i not in taken:
+            continue  # part of a longer capitalised name ("Park Avenue")
+        out.append(Span(doc, tok.i, tok.i + 1, label="PERSON"))
+    return out
 
 
 _SAY_WORDS = {"said", "says", "announced", "announces", "confirmed", "reported", "disclosed"}
@@ -191,8 +229,11 @@ def _relabel(doc: Doc, ents: list[Span]) -> list[Span]:
         if label == "PERSON" and ent.text not in TECH_ORGS and _org_context(doc, ent, ents,
                                                                           person_words):
             label = "ORG"
-        elif label == "ORG" and _holder_of_title(doc, ent):
+        elif label == "ORG" and (_holder_of_title(doc, ent) or _titled_after(doc, ent)):
             label = "PERSON"
+        elif (label == "PERSON" and len(ent) == 1 and ent.text in org_words
+              and ent.text not in person_words):
+            label = "ORG"  # "Orchid" after "Orchid Biologics"
         elif (label in {"ORG", "GPE", "NORP"} and len(ent) == 1 and ent.text in person_words
               and ent.text not in org_words and ent.text not in TECH_ORGS):
             label = "PERSON"
@@ -209,9 +250,36 @@ def _holder_of_title(doc: Doc, ent: Span) -> bool:
     set off after a title is its holder, unless it looks like a company."""
     if not 2 <= len(ent) <= 3 or ent.start < 2 or ent.text in TECH_ORGS:
         return False
-    if doc[ent.start - 1].text != "," or doc[ent.start - 2].lower_ not in _TITLE_ENDS:
+    before = doc[ent.start - 1]
+    if before.text == ",":
+        before = doc[ent.start - 2]
+    elif not before.is_lower:
+        return False  # "chief executive Thabo Nkosi", but not "Chief Executive X Group"
+    if before.lower_ not in _TITLE_ENDS:
         return False
     return all(t.is_alpha and t.is_title and t.text not in ORG_SUFFIXES for t in ent)
+
+
+_APPOS_TITLES = _TITLE_ENDS | {"treasurer", "controller", "counsel", "secretary", "partner"}
+
+
+def _titled_after(doc: Doc, ent: Span) -> bool:
+    """"by Yvonne Castillo, the company's treasurer, ...": a two- or three-word name
+    followed by a title apposition is a person, unless it looks like a company."""
+    if not 2 <= len(ent) <= 3 or ent.text in TECH_ORGS or ent.end + 2 >= len(doc):
+        return False
+    if not all(t.is_alpha and t.is_title and t.text not in ORG_SUFFIXES for t in ent):
+        return False
+    if doc[ent.end].text != "," or doc[ent.end + 1].lower_ not in {"the", "its", "a", "an"}:
+        return False
+    for tok in doc[ent.end + 2:ent.end + 8]:
+        if tok.is_punct:
+            return False
+        nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+        if tok.lower_ in _APPOS_TITLES and (nxt is None or nxt.is_punct or nxt.lower_ in {
+                "who", "of", "at", "for"}):
+            return True  # ", a managing partner who ...", ", the company's treasurer,"
+    return False
 
 
 def _org_context(doc: Doc, ent: Span, ents: list[Span], person_words: set[str]) -> bool:

@@ -11,7 +11,9 @@ import re
 # A departure, a narrated move or a career detail ("former", "previously").
 FLAG_RE = re.compile(
     r"\b(resign\w*|retir\w*|quit\w*|depart\w*|leav\w*|left|exit\w*|step(?:s|ped|ping)?\s+"
-    r"(?:down|aside|away)|oust\w*|fired|sacked|dismiss\w*|removed|terminated|reliev\w* of|"
+    r"(?:down|aside|away|back)|st(?:and|ands|ood|anding)\s+(?:down|aside)|oust\w*|fired|"
+    r"sacked|dismiss\w*|removed|terminated|reliev\w* of|replac\w*|succeeded by|"
+    r"let go|(?:push|forc|eas|squeez)\w* out|out as|bow(?:s|ed|ing)? out|reins|"
     r"former(?:ly)?|ex-\w+|previously|prior to|before joining|once (?:led|headed|ran)|"
     r"join\w*(?: \S+){0,3} from|(?:hired|poached|recruited|lured)\b.{1,60}\bfrom|"
     r"part(?:s|ed|ing)? (?:ways|company) with|"
@@ -19,7 +21,7 @@ FLAG_RE = re.compile(
     re.I,
 )
 # Sentences that may veto a departure ("will remain chief executive").
-STAY_RE = re.compile(r"\b(remain\w*|continu\w*|stay\w*|parent)\b", re.I)
+STAY_RE = re.compile(r"\b(remain\w*|continu\w*|stay\w*|parent|becom(?:e|es|ing))\b", re.I)
 # Someone to attach the event to: a pronoun or a title when NER found no person.
 PERSONISH_RE = re.compile(
     r"\b(he|she|his|her|who|chairman|chairwoman|president|chief|ceo|cto|cfo|coo|officer|"
@@ -43,8 +45,17 @@ LEAVE_VERBS = {"leave", "left", "leaves", "leaving", "quit", "quits", "quitting"
                "exits", "exited", "exiting", "depart", "departs", "departed", "departing"}
 RESIGN_VERBS = {"resign", "resigns", "resigned", "resigning", "resiged", "retire", "retires",
                 "retired", "retiring"}
-STEP_VERBS = {"step", "steps", "stepped", "stepping"}
+STEP_VERBS = {"step", "steps", "stepped", "stepping", "stand", "stands", "stood", "standing"}
 STEP_PARTICLES = {"down", "aside", "away"}
+# "stepped back from day-to-day operations": a departure only with "from" (the stay
+# vetoes keep "stepped back ... but remains chairman" out).
+BACK_PARTICLES = {"back"}
+# Phrasal verbs whose object or passive subject is pushed out: "was pushed out", "forced
+# out", "bowed out" (intransitive), "was let go".
+OUT_VERBS = {"push", "force", "ease", "squeeze", "drive", "boot", "kick"}
+# Successions: the passive subject or the object of "replace" is the one who leaves;
+# "X will be succeeded by Y" too (the active "Y succeeds X" often keeps X as chairman).
+REPLACE_LEMMAS = {"replace", "succeed"}
 # Verbs that remove someone: the person is the passive subject or the object.
 REMOVE_VERBS = {"oust", "ousts", "ousted", "fire", "fired", "fires", "sack", "sacked",
                 "dismiss", "dismissed", "remove", "removed", "terminate", "terminated",

@@ -115,6 +115,37 @@ INCLUDED = [
     # a negation in the next clause does not reach the departure
     ("Halvard Data's vice president of sales, Anna Reyes, departed in May; the company has "
      "not named a successor.", "Anna Reyes", "Halvard Data"),
+    # successions and removals in the passive: the predecessor is the one who leaves
+    ("Tom Varga was replaced as chief financial officer of Quillon Systems by Ada Ferro, "
+     "the company's treasurer.", "Tom Varga", "Quillon Systems"),
+    ("Hedda Lind, chief executive of Marrow Freight since 2015, will be succeeded by Piet "
+     "Aalto in May, Marrow Freight said.", "Hedda Lind", "Marrow Freight"),
+    ("Renwick Biologics said its head of research, Dr. Ola Kamau, was let go last week.",
+     "Ola Kamau", "Renwick Biologics"),
+    ("Chief compliance officer Ivo Brandt was pushed out of Kestle Bank in March.",
+     "Ivo Brandt", "Kestle Bank"),
+    ("Sela Mining's chief executive, Joan Pyke, is out as chief executive after a year.",
+     "Joan Pyke", "Sela Mining"),
+    ("Quillon Systems said its chief risk officer, Ben Acre, had stood down.",
+     "Ben Acre", "Quillon Systems"),
+    # "steps" tagged as a noun in apposition to the title
+    ("Its general manager, Rui Okafor, steps aside next month, Halvard Data said.",
+     "Rui Okafor", "Halvard Data"),
+    # the object title and the name are split by the parser
+    ("Marrow Freight has sacked the head of its rail programme, Kai Lowe, after delays.",
+     "Kai Lowe", "Marrow Freight"),
+    # an inverted subject
+    ("Also departing from Renwick Biologics is general counsel Mia Soto, the company said.",
+     "Mia Soto", "Renwick Biologics"),
+    # stepped back to an adviser-only role (policy: gives up the executive role)
+    ("Co-founder Lu Wen has stepped back from day-to-day operations at Yanta Robotics and "
+     "will serve only as an adviser.", "Lu Wen", "Yanta Robotics"),
+    # a university lab head leaving for a company: "the university" refers back
+    ("Professor Jin Hao, who ran the vision laboratory at Tsinghua University, has left the "
+     "university to join Zhipu AI.", "Jin Hao", "Tsinghua University"),
+    # the successor's organisation in another clause is not the one left
+    ("Chief operating officer Ana Ruiz will leave in June, and her duties will be split "
+     "between the heads of Lazada and AliExpress, Alibaba said.", "Ana Ruiz", "Alibaba"),
 ]
 
 
@@ -201,6 +232,26 @@ EXCLUDED = [
     # keeps running the group while leaving a subsidiary post
     "Lee Jun, the chief executive of Zenith Corp, has left the position of president in a "
     "subsidiary company.",
+    # succeeded, but keeps a leading role (next sentence), or stays as executive chairman
+    "Marrow Freight said Hedda Lind will be succeeded as chief executive by Piet Aalto. Lind "
+    "will become executive chairman.",
+    "Founder Bo Tang hands over the reins of Yanta Robotics to his son and will stay on as "
+    "executive chairman.",
+    "Co-founder Lu Wen has stepped back from day-to-day operations at Yanta Robotics but "
+    "will remain chairman of the board.",
+    # temporary, a failed attempt, a conditional in a complement, no stated intention
+    "Renwick Biologics said chief executive Ola Kamau has stepped aside temporarily while a "
+    "committee reviews a complaint.",
+    "Chief executive Ivo Brandt survived a shareholder vote to oust him at Kestle Bank.",
+    "Analysts said Sela Mining shares would fall if chief executive Joan Pyke were to leave.",
+    "Sela Mining chief executive Joan Pyke has not said when she intends to retire.",
+    # a committee seat only; people with no leading role at the organisation they quit
+    "Yanta Robotics chief executive Bo Tang stepped down as chairman of the board's audit "
+    "committee.",
+    "Novelist Wen Hui quit Weibo after a row with commenters.",
+    # "replaced" something that is not a person; a company bowing out of a deal
+    "Quillon Systems replaced the battery supplier for its cheapest scooter.",
+    "Tencent bowed out of the bidding for a stake in the French studio.",
 ]
 
 
@@ -216,6 +267,27 @@ def test_stay_elsewhere_in_article_vetoes(det: Detector) -> None:
 
 
 # --------------------------------------------------------------------------- resolution
+
+def test_unit_is_named_with_its_company(det: Detector) -> None:
+    text = ("Meituan is restructuring its grocery business. The company said Ma Lan, the head "
+            "of its Xiaoxiang Supermarket unit, will depart at the end of the month.")
+    (dep,) = det.detect(text)
+    assert dep.person == "Ma Lan" and same_company(dep.company, "Meituan")
+
+
+def test_pronoun_after_the_interim_successor(det: Detector) -> None:
+    text = ("Quillon Systems said Ada Ferro had stepped down as chief financial officer. She "
+            "will be replaced on an interim basis by Tom Varga. The filing said her departure "
+            "was not the result of any disagreement.")
+    assert pairs(det.detect(text)) == [("Ada Ferro", "Quillon Systems")]
+
+
+def test_bare_surname_the_model_left_unlabelled(det: Detector) -> None:
+    text = ("Quillon Systems named a new finance chief on Monday after a review of its "
+            "accounts by Peter Haldane's team. Haldane has left the company, a spokesman said.")
+    found = det.detect(text)
+    assert has(found, "Peter Haldane", "Quillon Systems"), pairs(found)
+
 
 def test_pronoun_resolution(det: Detector) -> None:
     text = ("Maria Lopez joined Norvex Robotics in 2015 and built its drone business. "
