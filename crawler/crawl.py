@@ -57,8 +57,9 @@ def fetch_settings(settings: CrawlerSettings) -> FetchSettings:
 
 
 def _reason(res: FetchResult) -> str:
+    """"robots" for a disallow, "robots unreachable" for a host that cannot be asked."""
     if res.robots_blocked:
-        return "robots"
+        return res.error or "robots"
     return res.error or f"http {res.status}"
 
 
