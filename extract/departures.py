@@ -207,12 +207,14 @@ def _named_before(cand: Candidate, earlier: list[Candidate]) -> bool:
                and same_company(c.company, cand.company) for c in earlier)
 
 
-_CARRIER_WORDS = {"its", "on", "via", "through"}
+_CARRIER_WORDS = {"its", "on", "via", "through", "by"}
 
 
 def _incidental_org(doc: Doc, start: int) -> bool:
     """"advertising on its WeChat platform", "posted on Weibo": a product or a channel,
-    never what "the company" in a later sentence refers back to."""
+    never what "the company" in a later sentence refers back to. Nor is an agent ("a
+    round led by Harbour Peak Capital", "backed by Tencent"): the story's company is the
+    one that was led or backed."""
     return start > 0 and doc[start - 1].lower_ in _CARRIER_WORDS
 
 

@@ -58,10 +58,16 @@ _SAY_LEMMAS = {"say", "announce", "tell", "confirm", "report", "disclose", "stat
                "note", "reveal", "write", "accept"}
 _GOV_ROLE_RE = re.compile(
     r"\b(minister|senator|governor|congress\w*|ambassador|mayor|lawmaker|premier|"
+    r"commissioner|undersecretary|under secretary|"
     r"(?:defen[cs]e|state|treasury|commerce|energy|interior|labor|health|finance|"
     r"transport\w*|education|homeland security|home|foreign)\s+secretary|secretary of\s+\w+)\b",
     re.I,
 )
+# Public bodies: leaving one is not leaving a company ("the Securities and Exchange
+# Commission said commissioner X will leave the agency").
+_GOV_ORG_RE = re.compile(
+    r"\b(commission|ministry|department of|pentagon|white house|senate|parliament|"
+    r"federal reserve|treasury department|cabinet)\b", re.I)
 _TITLE_WORDS = {"mr", "mrs", "ms", "dr", "sir", "dame", "prof", "professor", "mr.", "mrs.",
                 "ms.", "dr.", "lord", "lady"}
 _NON_LEADING = {"employee", "employees", "staff", "worker", "workers", "staffer",
@@ -170,6 +176,13 @@ def _ent_of(tok: Token) -> Span | None:
     return index.get(tok.i)
 
 
+def char_at(tok: Token) -> int:
+    """A token's offset in its sentence as written: the parse copy may lack the wire
+    markers ("<", ">", tickers) that the article has."""
+    idx = tok.doc.user_data.get("exodus_idx")
+    return idx[tok.i] if idx is not None else tok.idx
+
+
 def _span_text(tokens) -> str:
     """Verbatim text of a set of tokens (contiguous subtrees come out as in the article)."""
     toks = sorted(set(tokens), key=lambda t: t.i)
@@ -262,6 +275,10 @@ def _person_tokens(tok: Token, deep: bool = True) -> list[Token]:
         if child.dep_ == "conj" or (deep and child.dep_ in {"appos", "compound", "nmod", "dep",
                                                             "npadvmod"}):
             if in_person and child.dep_ == "appos" and child.pos_ != "PROPN":
+                # "X, president, and Y, vice president, resigned": the parser hangs the
+                # next name on the title; the title itself describes X.
+                out.extend(t for c in child.children if c.dep_ == "conj"
+                           and c.ent_type_ == "PERSON" for t in _person_tokens(c, deep))
                 continue
             if not deep and child.dep_ != "conj":
                 continue
@@ -342,7 +359,7 @@ def persons_of(tok: Token, ctx: Context, offset: int, deep: bool = True) -> list
     if low in {"who", "that", "whom"} and tok.head.dep_ in {"relcl", "acl"}:
         return persons_of(tok.head.head, ctx, offset, deep)
     if low in {"he", "she", "his", "her", "him"}:
-        name = ctx.last_person(offset + tok.idx)
+        name = ctx.last_person(offset + char_at(tok))
         return [(name, True, tok)] if name else []
     found: list[tuple[str, bool, Token]] = []
     seen: set[int] = set()
@@ -355,13 +372,13 @@ def persons_of(tok: Token, ctx: Context, offset: int, deep: bool = True) -> list
             name = clean_person(ent.text)
             if not name:
                 continue
-            full = ctx.full_name(name, offset + ent.start_char)
+            full = ctx.full_name(name, offset + char_at(ent[0]))
             found.append((full, full != name, ent.root))
         elif ent is None or ent.text not in _TECH_ORG_SET:
             name = _fallback_name(t)
             if name and t.i not in seen:
                 seen.add(t.i)
-                full = ctx.full_name(name, offset + t.idx)
+                full = ctx.full_name(name, offset + char_at(t))
                 found.append((full, False, t))
     return found
 
@@ -761,6 +778,19 @@ def _internal(trigger: Token, left_org: str | None) -> bool:
     return False
 
 
+def _moves_within(anchor: Token, left_org: str | None) -> bool:
+    """"replacing X, who is moving to a new position overseeing the group's investments",
+    "succeeding X, who was named head of the bank's mortgage unit": the relative clause
+    on the person gives them a new role in the same group."""
+    for clause in (c for c in anchor.children if c.dep_ == "relcl"):
+        if _lemma(clause) not in _NEW_ROLE_LEMMAS | _HIRE_LEMMAS:
+            continue
+        words = list(clause.subtree)
+        if _new_role_inside(clause, words, {t.lower_ for t in words}, left_org):
+            return True
+    return False
+
+
 def _new_role_inside(clause: Token, words: list[Token], lows: set[str],
                      left_org: str | None) -> bool:
     """"and become executive chairman", "to lead the carmaker's overseas business": the
@@ -777,7 +807,10 @@ def _new_role_inside(clause: Token, words: list[Token], lows: set[str],
     if lows & ADVISORY_WORDS and not orgs:
         return False
     if clause.lemma_.lower() in _NEW_ROLE_LEMMAS:
-        return bool(lows & ROLE_WORDS or lows & {"strategy", "strategic"})
+        # "moving to a new position overseeing the group's investments": a position noun
+        # counts only with a reference back to the same group.
+        return bool(lows & ROLE_WORDS or lows & {"strategy", "strategic"}
+                    or (back and lows & POSITION_NOUNS))
     return back
 
 
@@ -827,6 +860,8 @@ def _phrasal_kind(tok: Token) -> str | None:
     if lemma == "be" and "out" in parts and any(
             c.dep_ == "prep" and c.lower_ == "as" and _has_role(c) for c in tok.children):
         return "intrans"  # "X is out as chief executive"
+    if _to_advisory(tok):
+        return "intrans"  # "is moving to an advisory role", "will become a consultant"
     if lemma in {"hand", "pass", "turn"} and any(
             c.dep_ == "dobj" and c.lower_ in {"reins", "baton"} for c in tok.children):
         return "intrans"  # "hands over the reins"
@@ -840,6 +875,32 @@ def _phrasal_kind(tok: Token) -> str | None:
                                         c.dep_ == "dobj" for c in tok.children))):
         return "remove"  # "X was replaced as CEO by Y", "X will be succeeded by Y"
     return None
+
+
+_ADVISORY_NOUNS = {"advisory", "adviser", "advisor", "consultant", "consulting", "consultancy"}
+
+
+def _to_advisory(verb: Token) -> bool:
+    """"X is moving to an advisory role", "X will become a senior adviser": the executive
+    role is given up for an advisory one (a departure under the policy); "becomes
+    chairman and adviser" keeps a leading role."""
+    lemma = verb.lemma_.lower()
+    if lemma in {"move", "shift", "transition", "step"}:
+        targets = [p for c in verb.children if c.dep_ == "prep" and c.lower_ in {"to", "into"}
+                   for p in c.children if p.dep_ == "pobj"]
+    elif lemma == "become":
+        targets = [c for c in verb.children if c.dep_ in {"attr", "oprd"}]
+    else:
+        return False
+    for target in targets:
+        words = {t.lower_ for t in target.subtree}
+        if words & _ADVISORY_NOUNS and not words & _TOP_KEPT:
+            return True
+    return False
+
+
+_TOP_KEPT = {"chairman", "chairwoman", "chair", "president", "ceo", "chief", "head",
+             "director", "executive"}
 
 
 def _has_role(tok: Token) -> bool:
@@ -915,6 +976,9 @@ def _resolve_org(trigger: Token, anchor: Token, dest_toks: list[Token], ctx: Con
             for child in tok.children:
                 if child.dep_ == "nsubj":
                     found = _orgs_in(subtree_skip(child, {"relcl", "acl"}))
+                    # "Tencent-backed game studio Moonforge said": the subject itself.
+                    own = [o for o in found if o.start <= child.i < o.end]
+                    found = own or found
                     if found and found[0].start not in dest_ids:
                         return _org_name(found[0]), 0.05
     sent_orgs = [e for e in doc.ents if _is_org_ent(e) and e.start not in dest_ids
@@ -951,7 +1015,7 @@ def _with_parent(ent: Span, ctx: Context, offset: int) -> str:
     """"head of its Xiaoxiang Supermarket unit": a unit, named with the company the
     article is about ("Xiaoxiang Supermarket (Meituan)"), which is what is left."""
     name = _org_name(ent)
-    if "(" in name or ent.root.dep_ != "compound":
+    if "(" in name or ent.root.dep_ not in {"compound", "nmod"}:
         return name
     head = ent.root.head
     if head.lemma_.lower() not in _UNIT_NOUNS:
@@ -987,6 +1051,8 @@ def _make(cands: list[Candidate], person: str, company: str, role, dest, when, s
     if not person or not company or not person_key(person):
         return
     if same_company(person, company) and len(person.split()) == 1:
+        return
+    if _GOV_ORG_RE.search(company):
         return
     cands.append(Candidate(person, company, role, dest, when, sentence,
                            round(max(0.05, min(1.0, conf)), 2), internal, pronoun))
@@ -1031,10 +1097,11 @@ def _direct(tok: Token, kind: str, ctx: Context, offset: int, sentence: str,
             people = persons_of(subj, ctx, offset)
         # "fired its co-founder and CPO, X" (the hyphen splits the object), "voted to oust
         # chairman and chief executive X": the name may be any of the objects.
+        # "ousted its co-founders, chief executive X and product chief Y": every object.
         for cand in objs if subj is None else []:
-            people = persons_of(cand, ctx, offset) or _holder_after(cand, ctx, offset)
-            if people:
-                break
+            for found in persons_of(cand, ctx, offset) or _holder_after(cand, ctx, offset):
+                if not any(found[0] == p[0] for p in people):
+                    people.append(found)
         if not people and subj is None:
             people = _let_go_of(tok, ctx, offset)
         if not people:
@@ -1061,7 +1128,7 @@ def _direct(tok: Token, kind: str, ctx: Context, offset: int, sentence: str,
             if any(c.dep_ in {"oprd", "acomp", "ccomp", "xcomp"} and c.pos_ == "ADJ"
                    and c.is_alpha for c in tok.children):
                 return  # "left the dividend unchanged"
-        if any(c.dep_ == "oprd" for c in tok.children):
+        if any(c.dep_ == "oprd" and c.lower_ not in _EFFECTIVE for c in tok.children):
             return
         if not objs and _travel(tok):
             return
@@ -1081,11 +1148,15 @@ def _direct(tok: Token, kind: str, ctx: Context, offset: int, sentence: str,
         role = _role_text(anchor, tok)
         if _government(role, sentence, anchor) or _board_only(tok):
             continue
-        internal = _internal(tok, company)
+        internal = _internal(tok, company) or _moves_within(anchor, company)
         conf = 0.92 - penalty - (0.08 if resolved else 0.0) - (0.05 if kind != "verb" else 0)
         for org in [company, *_more_orgs(tok, explicit, company)]:
             _make(cands, person, org, role, dest, when, sentence, conf, internal,
                   _distant_pronoun(anchor))
+
+
+# "retired effective March 31": the parser makes "effective" a predicate of the verb.
+_EFFECTIVE = {"effective", "immediately"}
 
 
 def _distant_pronoun(anchor: Token) -> bool:
@@ -1144,7 +1215,7 @@ def _holder_after(title: Token, ctx: Context, offset: int) -> list[tuple[str, bo
     if end < len(doc) and doc[end].ent_type_ == "PERSON" and doc[end].ent_iob_ == "B":
         ent = _ent_of(doc[end])
         name = clean_person(ent.text)
-        full = ctx.full_name(name, offset + ent.start_char)
+        full = ctx.full_name(name, offset + char_at(ent[0]))
         return [(full, full != name, ent.root)]
     return []
 
@@ -1330,13 +1401,22 @@ def _moves(doc: Doc, ctx: Context, offset: int, sentence: str, prev_text: str,
                     continue
                 name, _ = _org_from_np(pobj)
                 subj = _subject(tok)
-                if not name or subj is None:
+                if not name or subj is None or _academic_post(name, pobj):
                     continue
                 dest_orgs = _orgs_in([c for c in tok.children if c.dep_ == "dobj"])
                 for person, resolved, _anchor in persons_of(subj, ctx, offset):
                     _make(cands, person, name, None,
                           dest_orgs[0].text if dest_orgs else None, _when(tok, doc),
                           sentence, 0.76 - (0.08 if resolved else 0))
+
+
+def _academic_post(name: str, pobj: Token) -> bool:
+    """"joins from Stanford University, where she taught": a university left with no
+    leading role named there (a dean or a lab head would be one)."""
+    if not {w.lower() for w in name.split()} & _INSTITUTION_NOUNS:
+        return False
+    words = {t.lower_ for t in pobj.subtree}
+    return not words & (_LEADING - {"senior", "general", "principal", "partner"})
 
 
 _TENURE_UNITS = {"year", "decade", "month"}
@@ -1414,6 +1494,20 @@ def _hired_by(doc: Doc, company: str) -> bool:
                     same_company(o.text, company)
                     for o in _orgs_in(subtree_skip(subj, {"appos", "relcl", "acl"}))):
                 return True
+            if _new_post_at(tok, company):
+                return True
+    return False
+
+
+def _new_post_at(verb: Token, company: str) -> bool:
+    """"X, previously president of JD's logistics arm, has been named CFO of JD.com": the
+    new title (the predicate, not the person's own phrase) is at the same company."""
+    for child in verb.children:
+        if child.dep_ not in {"oprd", "attr", "prep"} or any(
+                t.ent_type_ == "PERSON" for t in child.subtree):
+            continue
+        if any(same_company(o.text, company) for o in _orgs_in(list(child.subtree))):
+            return True
     return False
 
 
@@ -1454,7 +1548,7 @@ def sentence_candidates(doc: Doc, ctx: Context, offset: int, prev_text: str = ""
         Candidate]:
     """All departure candidates of one parsed sentence (``offset``: its article offset)."""
     cands: list[Candidate] = []
-    sentence = doc.text.strip()
+    sentence = doc.user_data.get("exodus_text", doc.text).strip()
     if DENIAL_RE.search(sentence):
         return cands
     for tok in doc:
@@ -1462,7 +1556,29 @@ def sentence_candidates(doc: Doc, ctx: Context, offset: int, prev_text: str = ""
         if kind:
             _direct(tok, kind, ctx, offset, sentence, cands)
     _moves(doc, ctx, offset, sentence, prev_text, cands)
+    owners = _unit_owners(doc, ctx, offset)
+    for cand in cands:
+        if cand.company in owners:
+            cand.company = f"{cand.company} ({owners[cand.company]})"
     return [c for c in cands if not _non_leading(c)]
+
+
+def _unit_owners(doc: Doc, ctx: Context, offset: int) -> dict[str, str]:
+    """"X Corp said Y stepped down as president of its <Z Co> subsidiary and has left the
+    company": Z is X's, so leaving Z and leaving "the company" is one departure (noted
+    "Z Co (X Corp)", which the merge folds together)."""
+    out = {}
+    for ent in doc.ents:
+        if not _is_org_ent(ent) or ent.start == 0 or ent.end >= len(doc):
+            continue
+        if doc[ent.start - 1].lower_ != "its" or doc[ent.end].lower_ not in _GROUP_PART | {
+                "division", "business"}:
+            continue
+        before = [e for e in doc.ents if _is_org_ent(e) and e.end <= ent.start]
+        parent = before[0].text if before else ctx.last_org(offset, [ent.text])
+        if parent and not same_company(parent, ent.text):
+            out[ent.text] = parent
+    return out
 
 
 def _non_leading(cand: Candidate) -> bool:

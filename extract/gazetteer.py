@@ -62,6 +62,7 @@ ORG_SUFFIXES: frozenset[str] = frozenset({
     "Shipping", "Steel", "Chemicals", "Textiles", "Instruments", "Materials", "Power",
     "Solar", "Healthcare", "Medical", "Apparel", "Retail", "Brands", "Beverages", "Hotels",
     "Realty", "Properties", "Investments", "Engineering", "Aviation", "Telecommunications",
+    "Drones", "Education", "Gaming", "Biotechnology", "Utilities", "Bancshares",
 })
 # Endings of coined company words ("Bioworks", "Medtronics", "Datasoft").
 ORG_SUFFIX_ENDINGS: tuple[str, ...] = ("works", "tronics", "soft")

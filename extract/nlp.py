@@ -24,6 +24,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from extract.gazetteer import (
+    COMPANY_NOUNS,
     NOT_ENTITIES,
     ORG_SUFFIX_ENDINGS,
     ORG_SUFFIXES,
@@ -102,6 +103,18 @@ def _is_ticker(span: Span) -> bool:
     return before == "<" and after == ">" and span.text.isupper() and len(span.text) <= 5
 
 
+def _wire_marker(tok) -> bool:
+    """Wire copy brackets private companies and tickers: "<Pentland Savings Bank> said",
+    "Whitford Bancorp <WBCP> said". The parser reads the brackets as words and breaks the
+    sentence there, so the parse pass sees the text without them (and without the ticker,
+    which repeats the name before it)."""
+    if tok.text in {"<", ">"}:
+        return True
+    doc = tok.doc
+    return (0 < tok.i < len(doc) - 1 and doc[tok.i - 1].text == "<"
+            and doc[tok.i + 1].text == ">" and tok.text.isupper() and len(tok.text) <= 5)
+
+
 def _is_name_like(tok) -> bool:
     first = tok.text[:1]
     return first.isupper() or (first.isdigit() and any(c.isalpha() for c in tok.text))
@@ -171,9 +184,104 @@ def clean_entities(doc: Doc) -> Doc:
     if extra:
         kept = [e for e in ents if not any(e.start < x.end and x.start < e.end for x in extra)]
         ents = kept + extra
-    ents = _relabel(doc, filter_spans(ents))
+    ents = [e for e in filter_spans(ents) if not _lowercase_junk(e)]
+    ents = _relabel(doc, ents)
+    described = _described_names(doc, ents)
+    ents = [e for e in ents if not any(e.start < d.end and d.start < e.end
+                                       for d in described)] + described
     doc.ents = ents + _surname_mentions(doc, ents)
     return doc
+
+
+def _lowercase_junk(ent: Span) -> bool:
+    """"42 cts a share" tagged ORG: a name has a capital letter or a digit somewhere."""
+    return ent.label_ in {"ORG", "PERSON", "GPE"} and not any(
+        c.isupper() or c.isdigit() for c in ent.text)
+
+
+# Lower-case nouns that describe the company named right after or before them: "payments
+# startup Kasbon", "Deepwell, the Hangzhou-based AI lab," ("team" and "player" are left
+# out: "team lead Guo Ming", "key player Li Na").
+_DESCRIPTORS = (COMPANY_NOUNS - {"team", "player", "players", "owner"}) | {
+    "app", "insurtech", "fintech", "edtech", "proptech", "chipmaker", "carmaker",
+    "automaker", "marketplace", "chain", "exchange", "lab", "studio"}
+_DESCRIPTOR_ENDINGS = ("maker", "company", "startup", "start-up")
+_NP_BREAKS = {"of", "at", "for", "in", "with", "from", "to", "by", "on", "and", "or", "'s",
+              "’s", "who", "whose"}
+_AFTER_NAME = {"in", "of", "after", "for", "on", "with", "to", "from", "as", "said", "says"}
+_RELABEL_FROM = {"PERSON", "GPE", "NORP", "LOC", "FAC", "PRODUCT", "WORK_OF_ART"}
+
+
+def _is_descriptor(tok) -> bool:
+    low = tok.lower_
+    return tok.is_lower and (low in _DESCRIPTORS or tok.lemma_ in _DESCRIPTORS
+                             or low.endswith(_DESCRIPTOR_ENDINGS))
+
+
+def _described_names(doc: Doc, ents: list[Span]) -> list[Span]:
+    """Company names the model does not know, recognised from the noun that describes
+    them: "food delivery app Yumbox" (a PERSON to it), "Orbitra, a satellite imaging
+    startup," (a GPE) or "Deepwell, the Hangzhou-based AI lab," (no entity at all).
+
+    A word of a multi-word person's name elsewhere in the text is never relabelled ("the
+    company Chen founded" after "Chen Hao")."""
+    person_words = {t.text for e in ents if e.label_ == "PERSON" and len(e) > 1 for t in e}
+    by_start = {e.start: e for e in ents}
+    taken = {i for e in ents for i in range(e.start, e.end)}
+    out: list[Span] = []
+    i = 0
+    while i < len(doc):
+        ent = by_start.get(i)
+        if ent is not None:
+            span, i = (ent if ent.label_ in _RELABEL_FROM else None), ent.end
+        elif i not in taken and _name_word(doc[i]):
+            end = i + 1
+            while end < len(doc) and end - i < 3 and end not in taken and _name_word(doc[end]):
+                end += 1
+            span, i = doc[i:end], end
+        else:
+            i += 1
+            continue
+        if span is None or not all(_name_word(t) for t in span):
+            continue
+        if len(span) == 1 and span.text in person_words:
+            continue
+        if _descriptor_before(doc, span) or _descriptor_after(doc, span):
+            out.append(Span(doc, span.start, span.end, label="ORG"))
+    return out
+
+
+def _name_word(tok) -> bool:
+    return tok.is_alpha and tok.text[:1].isupper() and not tok.is_stop and not (
+        tok.text.isupper() and len(tok.text) > 1 and tok.lower_ in NOT_ENTITIES)
+
+
+def _descriptor_before(doc: Doc, span: Span) -> bool:
+    """"e-commerce platform Huapin": the noun right before the name. A two-word person
+    name must end the phrase ("the company Chen Hao founded" names a founder)."""
+    if span.start == 0 or not _is_descriptor(doc[span.start - 1]):
+        return False
+    if span.label_ == "PERSON" and len(span) > 1 and span.end < len(doc):
+        nxt = doc[span.end]
+        return nxt.is_punct or nxt.lower_ in _AFTER_NAME or nxt.text in _POSSESSIVE
+    return True
+
+
+def _descriptor_after(doc: Doc, span: Span) -> bool:
+    """"Orbitra, a satellite imaging startup,": an apposition whose head noun (the last
+    word before the next comma or preposition) describes a company."""
+    k = span.end
+    if k + 2 >= len(doc) or doc[k].text != "," or doc[k + 1].lower_ not in {"a", "an", "the"}:
+        return False
+    last = None
+    for tok in doc[k + 2:k + 9]:
+        if tok.text in _POSSESSIVE:
+            return False  # "Yvonne Castillo, the company's treasurer,"
+        if tok.is_punct and tok.text != "-" or tok.lower_ in _NP_BREAKS or tok.lower_ in {
+                "which", "that", "based"} and last is not None and not last.text == "-":
+            break
+        last = tok
+    return last is not None and _is_descriptor(last) and last.i > k + 1
 
 
 def _org_suffix(tok) -> bool:
@@ -316,11 +424,24 @@ class Pipelines:
         ``Span.as_doc`` and ``Span.ents`` copy or scan the whole article for every
         sentence; ``ents`` here are the (start, end, label) triples inside ``sent``.
         """
-        words = [t.text for t in sent]
-        spaces = [bool(t.whitespace_) for t in sent]
+        toks = [t for t in sent if not _wire_marker(t)] or list(sent)
+        words = [t.text for t in toks]
+        spaces = [bool(t.whitespace_) for t in toks]
+        for k, (a, b) in enumerate(zip(toks, toks[1:], strict=False)):
+            # "Express'<AXP> Travel": a space where the dropped marker had one.
+            spaces[k] = any(t.whitespace_ for t in sent.doc[a.i:b.i])
         spaces[-1] = False
         new = Doc(sent.doc.vocab, words=words, spaces=spaces)
-        new.ents = [Span(new, s - sent.start, e - sent.start, label=lab) for s, e, lab in ents]
+        index = {t.i: k for k, t in enumerate(toks)}
+        spans = []
+        for s, e, lab in ents:
+            kept = [index[i] for i in range(s, e) if i in index]
+            if kept:
+                spans.append(Span(new, kept[0], kept[-1] + 1, label=lab))
+        new.ents = spans
+        # Offsets in the article stay exact: the original position of every token.
+        new.user_data["exodus_idx"] = [t.idx - sent.start_char for t in toks]
+        new.user_data["exodus_text"] = sent.text
         return new
 
     def parse_docs(self, docs, batch_size: int = 64):

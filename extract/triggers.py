@@ -17,6 +17,8 @@ FLAG_RE = re.compile(
     r"former(?:ly)?|ex-\w+|previously|prior to|before joining|once (?:led|headed|ran)|"
     r"join\w*(?: \S+){0,3} from|(?:hired|poached|recruited|lured)\b.{1,60}\bfrom|"
     r"part(?:s|ed|ing)? (?:ways|company) with|"
+    r"(?:mov|shift|transition|becom)\w*\s+(?:in)?(?:to\s+)?(?:an?\s+|the\s+)?(?:\w+\s+)?"
+    r"(?:advis|consult)\w*|"
     r"spent (?:\S+ ){1,3}(?:years?|decades?|months)|(?:worked|served) (?:as|at|for))\b",
     re.I,
 )
@@ -83,7 +85,8 @@ DENIAL_RE = re.compile(
     r"\b(den(y|ies|ied|ial)|false|untrue|unsubstantiated|rumou?rs?|speculation|"
     r"no plans? to|not (?:true|leaving|resign\w*|step\w* down)|dismissed (?:reports|"
     r"speculation|(?:\w+ )?as (?:pure |a )?(?:fabrication|rumou?r|groundless))|baseless|"
-    r"groundless|fabricat\w+|fake news)\b",
+    r"groundless|fabricat\w+|fake news|no truth|no (?:intention|intent) of|"
+    r"not going anywhere|dismiss\w* (?:an? |the )?(?:\w+ )?reports?)\b",
     re.I,
 )
 

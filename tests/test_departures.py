@@ -370,6 +370,111 @@ def test_unknown_model() -> None:
     assert "\n" not in str(info.value)
 
 
+# ------------------------------------------------------------ wire copy, blind round 3
+
+WIRE_INCLUDED = [
+    # angle-bracketed private company and ticker: the parse must not break at "<"
+    ("<Hartwell Savings Bank> said Douglas P. Avery resigned as president, effective "
+     "immediately.", "Douglas P. Avery", "Hartwell Savings Bank"),
+    ("Brenner Tool Co <BRNR> said Lois Varga, vice president and treasurer, retired "
+     "effective June 30.", "Lois Varga", "Brenner Tool Co"),
+    ("Calloway Corp said it hired Martin Oakes, formerly executive vice president of "
+     "<Tidewater Bank Corp>, as its chief financial officer.", "Martin Oakes",
+     "Tidewater Bank Corp"),
+    # "the company" in the second sentence, after a lower-case "42 cts" the model calls ORG
+    ("Ormond Mills Inc said it expects to earn 42 cts a share this year. The company also "
+     "said Gail Perrin, vice president of sales, has resigned.", "Gail Perrin",
+     "Ormond Mills Inc"),
+]
+
+
+@pytest.mark.parametrize(("text", "person", "company"), WIRE_INCLUDED)
+def test_wire_included(det: Detector, text: str, person: str, company: str) -> None:
+    found = det.detect(text)
+    assert has(found, person, company), pairs(found)
+    assert len(found) == 1, pairs(found)
+
+
+def test_wire_evidence_keeps_the_brackets(det: Detector) -> None:
+    text = "<Hartwell Savings Bank> said Douglas P. Avery resigned as president."
+    (dep,) = det.detect(text)
+    assert dep.sentence == text
+
+
+def test_two_names_listed_with_titles(det: Detector) -> None:
+    found = det.detect("Fenwick Data Corp said Paul Ostrow, president, and Ruth Kell, vice "
+                       "president-finance, have resigned.")
+    assert has(found, "Paul Ostrow", "Fenwick Data Corp")
+    assert has(found, "Ruth Kell", "Fenwick Data Corp")
+    assert len(found) == 2, pairs(found)
+
+
+def test_every_object_of_a_removal(det: Detector) -> None:
+    found = det.detect("Backers of Tallis Robotics ousted its founders, chief executive Ana "
+                       "Pires and chief technology officer Lev Orlov, on Friday.")
+    assert has(found, "Ana Pires", "Tallis Robotics"), pairs(found)
+    assert has(found, "Lev Orlov", "Tallis Robotics"), pairs(found)
+
+
+def test_unit_and_parent_are_one_departure(det: Detector) -> None:
+    text = ("Ashby Utilities Inc said Karl Voss resigned as president of its <Ashby Water Co> "
+            "subsidiary and has left the company.")
+    (dep,) = det.detect(text)
+    assert same_company(dep.company, "Ashby Water Co") and same_company(dep.company,
+                                                                        "Ashby Utilities Inc")
+
+
+# unknown one-word companies, recognised from the noun that describes them
+DESCRIBED_COMPANIES = [
+    ("Mia Tran, the chief operating officer of travel app Roamly, has stepped down.",
+     "Mia Tran", "Roamly"),
+    ("Tessel, a Shenzhen-based battery startup, said its chief executive Gu Ping has quit.",
+     "Gu Ping", "Tessel"),
+    # the reporting subject itself, not its backer
+    ("Alibaba-backed game studio Starvane said co-founder Rik Olsen had left the company.",
+     "Rik Olsen", "Starvane"),
+    # "the startup" is the story's company, not the investor that led its round
+    ("Kovo Cloud raised $50 million in a round led by Pinegate Capital. Weeks earlier the "
+     "startup's chief technology officer, Ida Brun, left the company.", "Ida Brun",
+     "Kovo Cloud"),
+    # an executive role given up for an advisory one
+    ("Lumo AI co-founder Chen Rui is moving to an advisory role at the Hangzhou startup.",
+     "Chen Rui", "Lumo AI"),
+]
+
+
+@pytest.mark.parametrize(("text", "person", "company"), DESCRIBED_COMPANIES)
+def test_described_companies(det: Detector, text: str, person: str, company: str) -> None:
+    found = det.detect(text)
+    assert has(found, person, company), pairs(found)
+    assert len(found) == 1, pairs(found)
+
+
+ROUND3_EXCLUDED = [
+    # a named person the company says has the board's support
+    "A spokesman for Dalton Brands Inc said there was no truth to reports that chief "
+    "executive Roy Hurd would be replaced.",
+    "Pixelgrove chief executive Ana Souza said she is not going anywhere, dismissing a "
+    "report that she would leave.",
+    # a public body, not a company
+    "The Federal Trade Commission said commissioner Dale Ivers will leave the agency in May.",
+    # the person replaced moves to a new role in the group
+    "Tencent's music arm has a new chief executive, replacing Guo Lin, who is moving to a new "
+    "position overseeing the group's overseas investments.",
+    # subsidiary to parent
+    "Lu Chen, previously the president of Meituan's delivery arm, has been named chief "
+    "financial officer of Meituan.",
+    # a teacher who joins a company is not leaving a leading role
+    "Orbly hired Dana Kerr as head of research. Kerr joins from Yale University, where she "
+    "taught statistics.",
+]
+
+
+@pytest.mark.parametrize("text", ROUND3_EXCLUDED)
+def test_round3_excluded(det: Detector, text: str) -> None:
+    assert det.detect(text) == [], pairs(det.detect(text))
+
+
 # --------------------------------------------------------------------------- dev set
 
 def test_dev_precision_recall(det: Detector) -> None:
