@@ -1,0 +1,1 @@
+"""Shared helpers for the fault, crash and safety tests (not collected as tests)."""
