@@ -15,6 +15,7 @@ import json
 import os
 import sqlite3
 import sys
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, replace
 from datetime import datetime
@@ -260,7 +261,7 @@ def _read_page(path: Path) -> bytes:
     if path.suffix == ".gz":
         try:
             data = gzip.decompress(data)
-        except (OSError, EOFError) as exc:
+        except (OSError, EOFError, zlib.error) as exc:
             raise ExodusError(f"{path}: not a valid gzip file ({exc})") from None
     return data
 
@@ -268,6 +269,8 @@ def _read_page(path: Path) -> bytes:
 def cmd_article(args: argparse.Namespace) -> int:
     from extract.article import extract_article
 
+    if args.config is not None:
+        _config(args)  # an explicit config that cannot be used is an error here too
     paths = [Path(p) for p in args.files]
     pages = [(p, _read_page(p)) for p in paths]  # every file is checked before any output
     for path, data in pages:

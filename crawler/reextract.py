@@ -107,7 +107,7 @@ def import_dir(store: Store, plan: list[tuple[Path, str, str]], source: str) -> 
         if path.name.endswith(".gz"):
             try:
                 data = gzip.decompress(data)
-            except (OSError, EOFError) as exc:
+            except (OSError, EOFError, zlib.error) as exc:
                 log.warning("bad gzip file skipped", extra={"path": str(path), "error": str(exc)})
                 continue
         _, new = store.save_page(PageVersion(

@@ -108,7 +108,7 @@ def _decode_all(raw: str) -> list[Any]:
             break
         try:
             value, pos = _DECODER.raw_decode(raw, pos)
-        except ValueError:
+        except (ValueError, RecursionError):  # junk, or nesting deep enough to be hostile
             break
         values.append(value)
     return values

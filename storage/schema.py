@@ -171,15 +171,27 @@ SCHEMA_VERSION = len(MIGRATIONS)
 
 
 def migrate(db: sqlite_utils.Database) -> int:
-    """Bring the schema up to date in one transaction per step; returns the version."""
-    current = db.execute("PRAGMA user_version").fetchone()[0]
-    if current > SCHEMA_VERSION:
-        raise StorageError(
-            f"{db.conn.execute('PRAGMA database_list').fetchone()[2]}: database schema version "
-            f"{current} is newer than this exodus supports ({SCHEMA_VERSION}); upgrade exodus"
-        )
-    for version in range(current + 1, SCHEMA_VERSION + 1):
-        with db.conn:
-            MIGRATIONS[version - 1](db)
-            db.execute(f"PRAGMA user_version = {version}")
+    """Bring the schema up to date, one locked transaction per step; returns the version.
+
+    Each step takes the write lock first (BEGIN IMMEDIATE) and reads the version again
+    under it, so two processes opening a new database at once migrate it once, and a
+    crash part-way through a step rolls that step back whole.
+    """
+    for version in range(1, SCHEMA_VERSION + 1):
+        db.conn.execute("BEGIN IMMEDIATE")
+        try:
+            current = db.execute("PRAGMA user_version").fetchone()[0]
+            if current > SCHEMA_VERSION:
+                name = db.conn.execute("PRAGMA database_list").fetchone()[2]
+                raise StorageError(
+                    f"{name}: database schema version {current} is newer than this exodus "
+                    f"supports ({SCHEMA_VERSION}); upgrade exodus"
+                )
+            if current < version:
+                MIGRATIONS[version - 1](db)
+                db.execute(f"PRAGMA user_version = {version}")
+        except BaseException:
+            db.conn.rollback()
+            raise
+        db.conn.commit()
     return SCHEMA_VERSION

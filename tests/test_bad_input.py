@@ -211,19 +211,12 @@ def corrupt_gzip() -> bytes:
     return good[:20] + b"\xff" * 30 + good[50:]
 
 
-@pytest.mark.xfail(strict=True, raises=Exception, reason=(
-    "crawler/cli.py _read_page catches (OSError, EOFError) around gzip.decompress but a "
-    "damaged deflate stream raises zlib.error: traceback instead of one line"))
 def test_corrupt_gzip_page(work, capsys):
     (work / "bad.html.gz").write_bytes(corrupt_gzip())
     check_unchanged(work, ["article", "page.html", "bad.html.gz"], capsys,
                     "bad.html.gz: not a valid gzip file")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "crawler/reextract.py import_dir catches (OSError, EOFError) but not zlib.error: one "
-    "damaged .html.gz ends `reextract --from-dir` with a traceback after importing part "
-    "of the folder, instead of skipping that file with a warning as intended"))
 def test_reextract_import_skips_corrupt_gzip(work):
     saved = work / "saved"
     saved.mkdir()
@@ -281,9 +274,6 @@ def test_unusable_config(work, capsys, kind, command):
     assert "bad.toml" in err  # names the file
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "crawler/cli.py cmd_article never calls _config(), so an explicit --config that is "
-    "missing or malformed is silently ignored (exit 0) instead of refused"))
 def test_article_refuses_a_missing_config(work, capsys):
     check_unchanged(work, ["--config", "missing.toml", "article", "page.html"], capsys,
                     "config file not found")

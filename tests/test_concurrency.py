@@ -162,11 +162,6 @@ def _open_at(path: Path, start: float) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "storage/schema.py migrate(): `with db.conn:` opens no transaction for DDL in "
-    "Python's sqlite3, so two processes creating a new database at once (the daemon and "
-    "reextract started together) race through the migrations: 'database is locked' or "
-    "'duplicate column name: reviewed_by' reaches the user, ~8 times in 10"))
 def test_two_processes_creating_one_database_at_once(tmp_path):
     failures = []
     for i in range(6):

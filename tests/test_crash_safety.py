@@ -538,11 +538,6 @@ def test_read_only_database_is_a_clear_error(tmp_path, immutable, argv):
     check_db(db, decided)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "storage/schema.py migrate(): each step runs under `with db.conn:`, which opens no "
-    "transaction for DDL (and sqlite-utils' enable_fts uses executescript, which commits), "
-    "so a crash inside a step leaves it half-applied with the old user_version; the next "
-    "open re-runs it and fails: 'duplicate column name: reviewed_by'"))
 def test_crash_during_first_migration_leaves_an_openable_database(tmp_path):
     db = tmp_path / "m.db"
     crash = ("import os, sqlite_utils\n"

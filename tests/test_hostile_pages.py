@@ -257,10 +257,6 @@ def _extract_in_child(html: bytes, limit: float, fn: Callable = extract_article)
     return queue.get(timeout=1)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "extract/body.py: _score() and _para_len_of() are superlinear in nesting depth when "
-    "every level holds text: 1000 unclosed '<div><p>..<table><tr><td>..<p>' units (72 KB) "
-    "take ~1.9 s, 5000 units (360 KB) take over a minute"))
 def test_unclosed_nested_tables_are_linear():
     unit = "<div><p>First <b>bold <i>italic <table><tr><td>cell <p>again "
     html = ("<html><body>" + unit * 4000).encode()  # 290 KB
@@ -268,10 +264,6 @@ def test_unclosed_nested_tables_are_linear():
     assert seconds is not None and seconds < 6.0
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "extract/jsonld.py read_jsonld catches only ValueError from json.loads; a JSON-LD block "
-    "nested ~1000 deep raises RecursionError and extract_article drops the whole article "
-    "('document too deeply nested') instead of ignoring that one script"))
 def test_deep_json_ld_does_not_cost_the_article():
     html = ("<html><head><title>Deep JSON</title><script type='application/ld+json'>"
             + "[" * 5_000 + "]" * 5_000 + "</script></head><body><article>"
