@@ -18,6 +18,7 @@ from crawler.fetch import Fetcher, FetchResult, FetchSettings
 from crawler.pipeline import PageInput, Processor
 from crawler.sources import Link, SourceError, parse_feed, parse_listing, parse_sitemap
 from crawler.urls import is_private_address
+from extract.version import EXTRACTOR_VERSION
 from storage import PageVersion, Store
 
 log = logging.getLogger("exodus.crawl")
@@ -152,13 +153,8 @@ class SourceCrawl:
             self.stats.not_modified += 1
         else:
             self.stats.fetched += 1
-            outcome = self.processor.process_page(PageInput(
-                page_id=page_id, url=url, body=res.body,
-                content_type=res.headers.get("content-type"),
-                fetched_at=res.fetched_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
-                article_selector=self.source.article_selector,
-            ))
-            self.stats.departures += outcome.departures
+            self._process(page_id, url, res.body, res.headers.get("content-type"),
+                          res.fetched_at.strftime("%Y-%m-%dT%H:%M:%SZ"))
         self.on_page(self.stats)
 
     def _may_follow(self, url: str) -> bool:
@@ -170,7 +166,22 @@ class SourceCrawl:
             return True
         return not is_private_address(urlsplit(url).hostname or "")
 
+    def _process(self, page_id: int, url: str, body: bytes, content_type: str | None,
+                 fetched_at: str) -> None:
+        outcome = self.processor.process_page(PageInput(
+            page_id=page_id, url=url, body=body, content_type=content_type,
+            fetched_at=fetched_at, article_selector=self.source.article_selector,
+        ))
+        self.stats.departures += outcome.departures
+
+    def _catch_up(self) -> None:
+        """Extract pages a previous pass archived but died before processing."""
+        for row in self.store.unprocessed_pages(self.source.name, EXTRACTOR_VERSION):
+            self._process(row["id"], row["url"], row["html"], row["content_type"],
+                          row["fetched_at"])
+
     async def run(self) -> SourceStats:
+        self._catch_up()
         links = await self._discover_document(self.source.url)
         links = [link for link in links if self._may_follow(link.url)]
         self.stats.listed = len(links)

@@ -14,8 +14,10 @@ import gzip
 import json
 import logging
 import multiprocessing
+import os
 import signal
 import sys
+import threading
 import time
 import zlib
 from collections import deque
@@ -123,9 +125,18 @@ def import_dir(store: Store, plan: list[tuple[Path, str, str]], source: str) -> 
 _analyzer: Analyzer | None = None
 
 
-def _init_worker(model: str) -> None:
+def _exit_with_parent(parent: int) -> None:
+    """A worker whose parent was killed (kill -9) would wait for work forever with a
+    model in memory; it notices it was orphaned and exits."""
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(1)
+
+
+def _init_worker(model: str, parent: int) -> None:
     global _analyzer
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
+    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
     _analyzer = Analyzer(model)
     _ = _analyzer.detector
 
@@ -265,7 +276,8 @@ def _run_pool(batches: Iterator[list[PageInput]], model: str, workers: int,
     # Workers are replaced now and then: spaCy's string store only grows, and a run
     # over months of pages must not creep upwards in memory.
     pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
-                               initargs=(model,), max_tasks_per_child=WORKER_BATCHES)
+                               initargs=(model, os.getpid()),
+                               max_tasks_per_child=WORKER_BATCHES)
     pending: deque[Future] = deque()
     try:
         for batch in batches:

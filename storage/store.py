@@ -231,6 +231,19 @@ class Store:
                 "UPDATE pages SET extractor_version = ?, encoding = COALESCE(?, encoding), "
                 "extract_error = ? WHERE id = ?", [extractor_version, encoding, error, page_id])
 
+    def unprocessed_pages(self, source: str, extractor_version: str,
+                          limit: int = 100) -> list[dict[str, Any]]:
+        """Article pages archived but never extracted by this version: a crash between
+        archiving and extraction leaves such pages, and the next pass picks them up."""
+        rows = list(self.db.query(
+            "SELECT id, url, content_type, fetched_at, html FROM pages p WHERE source = ? "
+            "AND kind = 'article' AND extractor_version IS NULL AND EXISTS "
+            "(SELECT 1 FROM urls u WHERE u.url = p.url AND u.page_id = p.id) "
+            "ORDER BY id LIMIT ?", [source, limit]))
+        for row in rows:
+            row["html"] = zlib.decompress(row["html"])
+        return rows
+
     def page_body(self, page_id: int) -> bytes:
         row = self.db.execute("SELECT html FROM pages WHERE id = ?", [page_id]).fetchone()
         if row is None:

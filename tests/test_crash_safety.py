@@ -305,10 +305,6 @@ def test_daemon_survives_kill_9_loop(tmp_path, site, detector):
     assert interrupted >= DAEMON_LOOPS // 3
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "crawler/crawl.py SourceCrawl._wanted skips every URL whose urls.page_id is set, and a "
-    "refetch of unchanged bytes returns created=False so process_page is not called: a page "
-    "archived just before a crash is never extracted by the daemon (only by reextract)"))
 def test_page_archived_before_a_crash_is_extracted_by_the_next_pass(tmp_path, site, detector):
     """A kill between archiving a page and extracting it leaves the page unprocessed;
     the next crawl pass must notice. (Documented: "the next pass resumes with what was
@@ -422,10 +418,6 @@ def test_reextract_survives_kill_9_loop(tmp_path, archive):
     assert sorted(rows.values()).count("confirmed") == 1
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "crawler/reextract.py _run_pool: ProcessPoolExecutor workers block in call_queue.get() "
-    "and never notice their parent died; after kill -9 (or the OOM killer) of `exodus "
-    "reextract` each worker lives on indefinitely with its spaCy model loaded (seen > 45 s)"))
 def test_orphaned_workers_exit_when_reextract_is_killed(tmp_path, archive):
     """kill -9 of the parent alone: its worker processes must not live on."""
     src, _, _ = archive
