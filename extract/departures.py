@@ -46,6 +46,10 @@ log = logging.getLogger(__name__)
 # Texts are cut into pieces of at most this many characters (at line breaks) so that a
 # huge input never hits spaCy's max_length nor its memory use.
 CHUNK_CHARS = 100_000
+# Work budget per article, so one hostile page (megabytes of text, thousands of trigger
+# sentences) costs seconds, not minutes: news articles are far below both.
+MAX_TEXT_CHARS = 200_000
+MAX_PARSED_SENTENCES = 400
 _EN_STOP = {"the", "and", "of", "to", "a", "in", "is", "was", "for", "that", "on", "with",
             "as", "by", "at", "it", "he", "she", "has", "have", "said", "from", "an", "be"}
 
@@ -128,7 +132,9 @@ class Detector:
             items.append(_Item(text, published, [], []))
             if not text.strip() or not FLAG_RE.search(text) or not _looks_english(text):
                 continue
-            for off, chunk in _chunks(text):
+            if len(text) > MAX_TEXT_CHARS:
+                log.info("text over budget; only its start is read", extra={"chars": len(text)})
+            for off, chunk in _chunks(text[:MAX_TEXT_CHARS]):
                 pieces.append((idx, off, chunk))
         texts = (chunk for _, _, chunk in pieces)
         for (idx, off, _), doc in zip(pieces, self.pipes.ner_docs(texts, batch_size),
@@ -146,7 +152,8 @@ class Detector:
                     lo = bisect_left(starts, sent.start)
                     hi = bisect_left(starts, sent.end)
                     sent_ents = ents[lo:hi]
-                    if len(sent) < 300 and worth_parsing(stext, sent_ents):
+                    if (len(sent) < 300 and len(item.flagged) < MAX_PARSED_SENTENCES
+                            and worth_parsing(stext, sent_ents)):
                         item.flagged.append((off + sent.start_char, prev, None))
                         slots.append((idx, len(item.flagged) - 1))
                         to_parse.append(self.pipes.sentence_doc(sent, sent_ents))

@@ -272,11 +272,6 @@ def test_deep_json_ld_does_not_cost_the_article():
     assert "investors should expect" in art.text
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "extract/departures.py Detector has no budget on flagged sentences: cost grows "
-    "superlinearly (250 'X, the president of Y, has resigned' sentences: 1 s; 1000: 6 s; "
-    "20,000 (1.6 MB): ~9 min and +820 MB), and crawler/crawl.py runs process_page inside "
-    "the event loop, so one such page stalls every fetch of the pass"))
 def test_departure_flood_is_bounded(analyzer):
     page = PageInput(1, "https://news.example.com/flood", flood_page(4000), None,
                      "2024-05-01T00:00:00Z")
