@@ -96,6 +96,7 @@ class Store:
             raise StorageError(f"{path}: database not found (run 'exodus init' first)")
         if path.parent and not path.parent.exists():
             raise StorageError(f"{path}: directory {path.parent} does not exist")
+        conn = None
         try:
             conn = sqlite3.connect(str(path), timeout=30.0)
             conn.execute("PRAGMA busy_timeout = 30000")
@@ -104,7 +105,11 @@ class Store:
             conn.execute("PRAGMA foreign_keys = ON")
             db = sqlite_utils.Database(conn)
             migrate(db)
-        except sqlite3.DatabaseError as exc:
+        except (sqlite3.DatabaseError, StorageError) as exc:
+            if conn is not None:
+                conn.close()
+            if isinstance(exc, StorageError):
+                raise
             raise StorageError(f"{path}: cannot open database ({exc})") from None
         return cls(db, path)
 
