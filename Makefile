@@ -24,8 +24,10 @@ test: install
 
 bench: install
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
-	$(BIN)/python bench/extraction.py
+	$(BIN)/python bench/extraction.py --cpu
 	$(BIN)/python bench/departures.py
+	$(BIN)/python bench/generalisation.py
+	$(BIN)/python bench/reextract.py
 
 clean:
 	rm -rf $(VENV) demo.db demo.db-wal demo.db-shm .pytest_cache
