@@ -224,11 +224,21 @@ def has_org(tokens: list[Token]) -> bool:
     return bool(_orgs_in(tokens))
 
 
+def _describes_other(ent: Span) -> bool:
+    """"the Xiaomi rival Yunmi Technology", "the TikTok owner Bytera": the first name only
+    describes the company named in apposition."""
+    doc, k = ent.doc, ent.end
+    if ent.start == 0 or doc[ent.start - 1].lower_ != "the" or k + 1 >= len(doc):
+        return False
+    return doc[k].lower_ in _PRODUCT_HEADS | {"rival", "competitor", "peer"} and \
+        _is_org_ent(_ent_of(doc[k + 1]))
+
+
 def _orgs_in(tokens: list[Token]) -> list[Span]:
     seen, out = set(), []
     for tok in sorted(tokens, key=lambda t: t.i):
         ent = _ent_of(tok)
-        if _is_org_ent(ent) and ent.start not in seen:
+        if _is_org_ent(ent) and ent.start not in seen and not _describes_other(ent):
             seen.add(ent.start)
             out.append(ent)
     return out
@@ -1420,15 +1430,29 @@ def _academic_post(name: str, pobj: Token) -> bool:
 
 
 _TENURE_UNITS = {"year", "decade", "month"}
+_TENURE_LEADS = {"lead", "head", "run", "oversee", "manage", "helm"}
 
 
 def _past_tenure(tok: Token) -> bool:
     """"spent a decade at X", "worked at X", "served as CFO of X" in the simple past (the
     present perfect "has spent 20 years at X" says the person is still there)."""
-    if tok.pos_ != "VERB" or tok.tag_ != "VBD" or _lemma(tok) not in {"spend", "work",
-                                                                       "serve"}:
+    if tok.pos_ != "VERB" or tok.tag_ != "VBD":
         return False
     if any(c.dep_ == "aux" and c.lemma_.lower() == "have" for c in tok.children):
+        return False
+    if _lemma(tok) in _TENURE_LEADS:
+        # "X, who ran product at Y for six years, has joined Z": a relative clause on
+        # the person, the lead narrated in the simple past next to the move.
+        person = tok.head
+        if tok.dep_ != "relcl" or person.ent_type_ != "PERSON" or not any(
+                c.dep_ == "prep" and c.lower_ in {"at", "for"} for c in tok.children):
+            return False
+        # The person must be the one who moves, and not only onto a board.
+        main = person.head
+        return person.dep_ in {"nsubj", "nsubjpass"} and _lemma(main) in MOVE_LEMMAS and \
+            not any(c.dep_ in {"dobj", "attr"} and c.lower_ in _BOARD_WORDS
+                    for c in main.children)
+    if _lemma(tok) not in {"spend", "work", "serve"}:
         return False
     if _lemma(tok) == "spend":
         return any(c.dep_ == "dobj" and c.lemma_.lower() in _TENURE_UNITS for c in tok.children)

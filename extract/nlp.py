@@ -209,6 +209,8 @@ _DESCRIPTOR_ENDINGS = ("maker", "company", "startup", "start-up")
 _NP_BREAKS = {"of", "at", "for", "in", "with", "from", "to", "by", "on", "and", "or", "'s",
               "’s", "who", "whose"}
 _AFTER_NAME = {"in", "of", "after", "for", "on", "with", "to", "from", "as", "said", "says"}
+_CLAUSE_AUX = {"will", "would", "has", "had", "is", "was", "said", "says", "plans"}
+_OWNER_NOUNS = {"owner", "parent", "maker", "developer", "operator", "rival"}
 _RELABEL_FROM = {"PERSON", "GPE", "NORP", "LOC", "FAC", "PRODUCT", "WORK_OF_ART"}
 
 
@@ -259,10 +261,17 @@ def _name_word(tok) -> bool:
 def _descriptor_before(doc: Doc, span: Span) -> bool:
     """"e-commerce platform Huapin": the noun right before the name. A two-word person
     name must end the phrase ("the company Chen Hao founded" names a founder)."""
+    if span.start >= 3 and doc[span.start - 1].lower_ in _OWNER_NOUNS and \
+            doc[span.start - 2].text[:1].isupper() and doc[span.start - 3].lower_ == "the" \
+            and (span.label_ != "PERSON" or len(span) == 1):
+        return True  # "the TikTok owner Bytera": the product's owner is the company
     if span.start == 0 or not _is_descriptor(doc[span.start - 1]):
         return False
     if span.label_ == "PERSON" and len(span) > 1 and span.end < len(doc):
         nxt = doc[span.end]
+        if nxt.lower_ == "and" and span.end + 1 < len(doc) and \
+                doc[span.end + 1].lower_ in _CLAUSE_AUX:
+            return True  # "drone maker Skylark Aero and will remain on the board"
         return nxt.is_punct or nxt.lower_ in _AFTER_NAME or nxt.text in _POSSESSIVE
     return True
 

@@ -19,7 +19,9 @@ FLAG_RE = re.compile(
     r"part(?:s|ed|ing)? (?:ways|company) with|"
     r"(?:mov|shift|transition|becom)\w*\s+(?:in)?(?:to\s+)?(?:an?\s+|the\s+)?(?:\w+\s+)?"
     r"(?:advis|consult)\w*|"
-    r"spent (?:\S+ ){1,3}(?:years?|decades?|months)|(?:worked|served) (?:as|at|for))\b",
+    r"spent (?:\S+ ){1,3}(?:years?|decades?|months)|(?:worked|served) (?:as|at|for)|"
+    r"who (?:led|headed|ran|oversaw|managed|helmed)\b.{1,80}\b(?:join\w*|hired|"
+    r"recruited|poached|appointed|named|founded|co-founded|launched))\b",
     re.I,
 )
 # Sentences that may veto a departure ("will remain chief executive").
@@ -85,7 +87,8 @@ DENIAL_RE = re.compile(
     r"\b(den(y|ies|ied|ial)|false|untrue|unsubstantiated|rumou?rs?|speculation|"
     r"no plans? to|not (?:true|leaving|resign\w*|step\w* down)|dismissed (?:reports|"
     r"speculation|(?:\w+ )?as (?:pure |a )?(?:fabrication|rumou?r|groundless))|baseless|"
-    r"groundless|fabricat\w+|fake news|no truth|no (?:intention|intent) of|"
+    r"groundless|unfounded|without (?:any )?(?:basis|foundation)|fabricat\w+|fake news|"
+    r"no truth|no (?:intention|intent) of|"
     r"not going anywhere|dismiss\w* (?:an? |the )?(?:\w+ )?reports?)\b",
     re.I,
 )

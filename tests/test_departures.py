@@ -490,3 +490,44 @@ def test_dev_precision_recall(det: Detector) -> None:
     score, misses, extras = score_rows(rows, preds)
     assert score.precision >= 0.95, extras
     assert score.recall >= 0.93, misses
+
+
+# --------------------------------------------------------------------------- round 4
+
+ROUND4_FOUND = [
+    # a narrated move without "previously": a past lead in a relative clause, then a join
+    ("Fang Lirong, who ran marketing at Qinglan Software for eight years, has joined "
+     "payments firm Paylark as chief marketing officer.", "Fang Lirong", "Qinglan Software"),
+    ("Emma Vidal, who headed the data platform group at Corvex Systems for three years, "
+     "joined Lumina Health in May.", "Emma Vidal", "Corvex Systems"),
+    # "the <product> owner/rival <Name>": the company is the named one, not the product
+    ("Ren Kaiyu has left the WeChat owner Tenmoon, where he led the payments team.",
+     "Ren Kaiyu", "Tenmoon"),
+    ("Lu Hanqing, who oversaw logistics at the Alibaba rival Dongmart Group, resigned in "
+     "June.", "Lu Hanqing", "Dongmart Group"),
+    # executive role given up, stays only as a non-executive director
+    ("Zhou Manli has stepped down as chief executive of battery maker Voltaro Energy and "
+     "will remain a non-executive director.", "Zhou Manli", "Voltaro Energy"),
+]
+
+
+@pytest.mark.parametrize(("text", "person", "company"), ROUND4_FOUND)
+def test_round4_found(det: Detector, text: str, person: str, company: str) -> None:
+    assert has(det.detect(text), person, company), pairs(det.detect(text))
+
+
+ROUND4_EXCLUDED = [
+    # the lead is still held ("has run"), no move narrated
+    "Fang Lirong, who has run marketing at Qinglan Software since 2019, spoke at the forum.",
+    # the person is not the one who joins; joining a board elsewhere is not leaving
+    "Zhang Wei, who led sales at Orbix Software for a decade, said the company will join "
+    "the industry alliance.",
+    "Zhang Wei, who led sales at Orbix Software for a decade, joined the board of Quanta Labs.",
+    # a denial worded as "unfounded"
+    "Carden Bank said reports that its president, Alan Reese, would leave were unfounded.",
+]
+
+
+@pytest.mark.parametrize("text", ROUND4_EXCLUDED)
+def test_round4_excluded(det: Detector, text: str) -> None:
+    assert det.detect(text) == [], pairs(det.detect(text))
