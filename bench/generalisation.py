@@ -30,7 +30,9 @@ def _batch(row: dict) -> str:
     (``bench/passages2.jsonl``, long wire copy, passives, successions) was written blind
     and scored P 0.808 / R 0.667 before the fixes it led to. "r" (1987 wire copy) and "s"
     (tech news) in ``bench/passages3.jsonl`` were written blind and scored P 0.778 /
-    R 0.742 (r: 0.825 / 0.846, s: 0.696 / 0.593) before the fixes they led to."""
+    R 0.742 (r: 0.825 / 0.846, s: 0.696 / 0.593) before the fixes they led to. "t"
+    (``bench/passages4.jsonl``, both styles) was written blind and scored P 0.857 /
+    R 0.667 before the fixes it led to."""
     return str(row.get("id", "?"))[:1]
 
 
