@@ -19,7 +19,7 @@ from crawler.pipeline import PageInput, Processor
 from crawler.sources import Link, SourceError, parse_feed, parse_listing, parse_sitemap
 from crawler.urls import is_private_address
 from extract.version import EXTRACTOR_VERSION
-from storage import PageVersion, Store
+from storage import PageVersion, Store, iso_utc
 
 log = logging.getLogger("exodus.crawl")
 
@@ -87,7 +87,7 @@ class SourceCrawl:
     def _archive(self, url: str, res: FetchResult, kind: str) -> tuple[int, bool]:
         return self.store.save_page(PageVersion(
             url=url, final_url=res.final_url, source=self.source.name, kind=kind,
-            fetched_at=res.fetched_at.strftime("%Y-%m-%dT%H:%M:%SZ"), status=res.status,
+            fetched_at=iso_utc(res.fetched_at), status=res.status,
             etag=res.headers.get("etag"), last_modified=res.headers.get("last-modified"),
             content_type=res.headers.get("content-type"), encoding=None, body=res.body,
         ))
@@ -154,7 +154,7 @@ class SourceCrawl:
         else:
             self.stats.fetched += 1
             self._process(page_id, url, res.body, res.headers.get("content-type"),
-                          res.fetched_at.strftime("%Y-%m-%dT%H:%M:%SZ"))
+                          iso_utc(res.fetched_at))
         self.on_page(self.stats)
 
     def _may_follow(self, url: str) -> bool:

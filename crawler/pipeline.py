@@ -13,13 +13,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
 from crawler.errors import ExodusError
 from extract.article import Article, extract_article
 from extract.names import company_key, person_key
 from extract.version import EXTRACTOR_VERSION
-from storage import Finding, Store
+from storage import Finding, Store, site_of
 
 if TYPE_CHECKING:  # spaCy is imported only where the model is loaded (not in the
     # parent of `reextract`'s workers, which only writes)
@@ -65,11 +64,8 @@ def findings(departures: list[Departure]) -> list[Finding]:
 
 
 def _same_site(a: str, b: str) -> bool:
-    def host(u: str) -> str:
-        h = (urlsplit(u).hostname or "").lower()
-        return h[4:] if h.startswith("www.") else h
-
-    return host(a) == host(b) != ""
+    site = site_of(a)
+    return bool(site) and site == site_of(b)
 
 
 def article_url(page_url: str, article: Article) -> str:

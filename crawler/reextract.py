@@ -30,7 +30,7 @@ from pathlib import Path
 from crawler.errors import ExodusError
 from crawler.pipeline import Analysis, Analyzer, PageInput, store_analysis
 from extract.version import EXTRACTOR_VERSION
-from storage import PageVersion, Store
+from storage import PageVersion, Store, iso_utc
 
 log = logging.getLogger("exodus.reextract")
 
@@ -75,14 +75,14 @@ def _sidecar(path: Path) -> dict:
 
 def _stamp(value: object, path: Path) -> str:
     if value is None:
-        return datetime.fromtimestamp(path.stat().st_mtime, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return iso_utc(datetime.fromtimestamp(path.stat().st_mtime, UTC))
     try:
         when = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
     except ValueError:
         raise ExodusError(f"{path}: sidecar fetched_at {value!r} is not an ISO date") from None
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
-    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return iso_utc(when)
 
 
 def plan_import(folder: Path) -> list[tuple[Path, str, str]]:

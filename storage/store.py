@@ -33,13 +33,19 @@ from storage.similar import (
 )
 
 
-def _host(url: str) -> str | None:
+def site_of(url: str) -> str | None:
+    """The host without "www.": one outlet, whichever form its links take."""
     host = urlsplit(url).hostname
     return host[4:] if host and host.startswith("www.") else host
 
 
+def iso_utc(when: datetime) -> str:
+    """The one timestamp format of the database (sortable as text)."""
+    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def utcnow() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return iso_utc(datetime.now(UTC))
 
 
 @dataclass(frozen=True)
@@ -277,7 +283,7 @@ class Store:
                 "extractor_version = excluded.extractor_version, "
                 "extracted_at = excluded.extracted_at, minhash = excluded.minhash RETURNING id",
                 [url, page_id, title, published, json.dumps(authors, ensure_ascii=False), lang,
-                 text, extractor_version, extracted_at, _host(url), signature],
+                 text, extractor_version, extracted_at, site_of(url), signature],
             ).fetchone()
             article_id = int(row[0])
             self.db.execute("DELETE FROM article_bands WHERE article_id = ?", [article_id])
@@ -428,19 +434,6 @@ class Store:
             sql += " WHERE " + " AND ".join(where)
         sql += " ORDER BY last_seen DESC, id"
         return list(self.db.query(sql, params))
-
-    def iter_pages(self, batch: int = 200) -> Iterator[dict[str, Any]]:
-        last = 0
-        while True:
-            rows = list(self.db.query(
-                "SELECT id, url, final_url, source, fetched_at, content_type, html FROM pages "
-                "WHERE id > ? ORDER BY id LIMIT ?", [last, batch]))
-            if not rows:
-                return
-            for row in rows:
-                row["html"] = zlib.decompress(row["html"])
-                yield row
-            last = rows[-1]["id"]
 
     def counts(self) -> dict[str, int]:
         return {
