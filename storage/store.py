@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+import time
 import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -46,6 +47,28 @@ def iso_utc(when: datetime) -> str:
 
 def utcnow() -> str:
     return iso_utc(datetime.now(UTC))
+
+
+LOCK_WAIT_SECONDS = 30.0
+
+
+def _enable_wal(conn: sqlite3.Connection) -> None:
+    """Switch to WAL, waiting out a concurrent opener.
+
+    SQLite answers 'database is locked' at once, without its busy handler, when two
+    processes switch a brand-new file to WAL at the same moment, so the wait is ours.
+    """
+    deadline = time.monotonic() + LOCK_WAIT_SECONDS
+    pause = 0.01
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 0.5)
 
 
 @dataclass(frozen=True)
@@ -106,7 +129,7 @@ class Store:
         try:
             conn = sqlite3.connect(str(path), timeout=30.0)
             conn.execute("PRAGMA busy_timeout = 30000")
-            conn.execute("PRAGMA journal_mode = WAL")
+            _enable_wal(conn)
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA foreign_keys = ON")
             db = sqlite_utils.Database(conn)
