@@ -285,7 +285,7 @@ def test_retry_after_beyond_limit_gives_up_without_sleeping(server):
     )
     started = time.monotonic()
     res = run(fetch_one(fast(max_retries=3, max_retry_after=5), server.url_for("/p")))
-    assert time.monotonic() - started < 1.0
+    assert time.monotonic() - started < 3.0  # a capped sleep alone would be 5 s
     assert res.status == 429
     assert res.error is not None and res.error.startswith("retry-after too long")
     assert len(server.log) == 2  # robots + one attempt
@@ -549,7 +549,7 @@ def test_huge_content_length_refused_without_reading(raw):
     srv = raw(liar)
     started = time.monotonic()
     res = run(fetch_one(fast(max_page_bytes=10_000, timeout_seconds=2), srv.url("/big")))
-    assert time.monotonic() - started < 1.0
+    assert time.monotonic() - started < 1.5  # reading would run into the 2 s deadline
     assert res.error == "too large"
     assert res.truncated
     assert res.body == b""
@@ -789,7 +789,7 @@ def test_long_retry_after_blocks_the_host_for_later_fetches(server):
     first, second, elapsed = run(go())
     assert first.status == 503 and first.error.startswith("retry-after too long")
     assert second.status is None and second.error.startswith("retry-after too long")
-    assert elapsed < 0.5
+    assert elapsed < 2.0  # waiting would take the capped 5 s
     assert "/q" not in [req.path for req, _ in server.log]
 
 

@@ -260,7 +260,7 @@ def test_billion_laughs_is_not_expanded():
         links = parse_feed(BILLION_LAUGHS, BASE)
     except SourceError:
         links = None
-    assert time.monotonic() - started < 1.0
+    assert time.monotonic() - started < 3.0
     if links is not None:
         assert [link.url for link in links] == ["https://news.example.com/bomb"]
         assert links[0].title is not None and len(links[0].title) < 100
