@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from .body import extract_body
-from .dates import find_date
+from .dates import find_date_beside, find_date_source, visible_text
 from .decode import decode_html_utf8
 from .metadata import find_authors, find_canonical, find_lang, find_title
 from .page import read_page
@@ -158,7 +158,11 @@ def _extract(
     article.title = find_title(page)
     article.authors = find_authors(page)
     declared_lang = find_lang(page)
-    article.published = find_date(page, fetched_at=fetched_at, lang=declared_lang)
+    article.published, date_source = find_date_source(
+        page, fetched_at=fetched_at, lang=declared_lang
+    )
+    # Body extraction prunes the tree; keep the text a byline date may be found in.
+    page_text = visible_text(page) if date_source in ("text", "none") else None
 
     if _unclosed_containers(markup) > MAX_UNCLOSED:
         # Thousands of unclosed containers nest every paragraph inside the previous one,
@@ -179,5 +183,10 @@ def _extract(
     article.text = result.text
     warnings.extend(result.warnings)
     article.lang = find_lang(page, result.text) if result.text else declared_lang
+    if page_text and result.text:
+        beside = find_date_beside(
+            page_text, result.text, fetched_at=fetched_at, lang=declared_lang
+        )
+        article.published = beside or article.published
     if not article.text:
         warnings.append("no article text found")

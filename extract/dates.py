@@ -10,6 +10,7 @@ register wants when the news broke, not when a typo was fixed.  Every candidate 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from functools import lru_cache
 from typing import Any
@@ -509,10 +510,15 @@ def find_date_source(
     if chosen:
         return chosen.isoformat(), "markup"
 
-    # 6. A date written in the visible text near the headline.
+    # 6. A date written in the visible text: after a "published" cue, then near the
+    #    headline. (Beside the article text is better still: see find_date_beside.)
     body = tree.body
     if body is not None:
-        text = body.text(deep=True, separator=" ")
+        text = visible_text(page)
+        for m in _TEXT_CUE.finditer(text):
+            found = parse(text[m.end() : m.end() + 40])
+            if found:
+                return found.isoformat(), "cue"
         h1 = _headline(page)
         start = 0
         if h1 is not None:
@@ -526,3 +532,96 @@ def find_date_source(
         if found:
             return found.isoformat(), "text"
     return None, "none"
+
+
+_MAX_TEXT = 500_000
+# Words that introduce the publication time in a byline. Deliberately not "date" or
+# "time" alone, which also introduce event dates and the "today is" bar.
+_TEXT_CUE = re.compile(
+    r"(?:发表于|发表时间|发布时间|发布于|发布日期|刊发时间|出版日期|"
+    r"\b(?:published|posted)(?: on)?)\s*[:：]?\s*",
+    re.I,
+)
+_BEFORE_BODY = 400  # a byline sits within a few lines above the text
+_AFTER_BODY = 300  # ... or, on blogs and portals, just below it
+_BODY_HEAD = 200  # ... or inside the extracted block, under its title
+
+
+def _locate(text: str, snippet: str, *, last: bool = False) -> re.Match[str] | None:
+    """Where ``snippet`` (extracted, whitespace-normalised text) is in the raw page text:
+    its first occurrence, or its last one."""
+    chars = [c for c in snippet if not c.isspace()][:16]
+    if len(chars) < 6:
+        return None
+    pattern = re.compile(r"\s*".join(map(re.escape, chars)))
+    if not last:
+        return pattern.search(text)
+    found = None
+    for found in pattern.finditer(text):  # noqa: B007 - the last one is wanted
+        pass
+    return found
+
+
+def _last_date(window: str, parse: Callable[[str], date | None]) -> date | None:
+    """The date written last in ``window`` (parse_date gives the first one)."""
+    starts = [m.start() for m in _TOKEN_START.finditer(window)]
+    for start in reversed(starts):
+        found = parse(window[start:])
+        if found:
+            return found
+    return None
+
+
+_TOKEN_START = re.compile(r"(?<![\w.:/-])[\w]")
+
+
+def visible_text(page: Page) -> str:
+    """The page's text as the text steps read it; take it before body extraction, which
+    prunes the tree."""
+    body = page.tree.body
+    return body.text(deep=True, separator=" ")[:_MAX_TEXT] if body is not None else ""
+
+
+def find_date_beside(
+    text: str,
+    body_text: str,
+    *,
+    fetched_at: datetime | None = None,
+    lang: str | None = None,
+) -> str | None:
+    """A date written at the head of the article text or just above it (its byline), or
+    just below it (a blog post's footer), in the page's ``visible_text``.
+
+    Better evidence than a date near the top of the page, which on portal pages is often
+    the navigation's; used when the page has no date markup.
+    """
+    hi = (fetched_at or datetime.now(UTC)).date()
+    month_first = bool(lang and lang.lower().startswith("en"))
+
+    def parse(raw: str) -> date | None:
+        return parse_date(raw, hi=hi, month_first=month_first)
+
+    found = _beside_body(text, body_text, parse)
+    return found.isoformat() if found else None
+
+
+def _beside_body(
+    text: str, body_text: str, parse: Callable[[str], date | None]
+) -> date | None:
+    found = parse(body_text[:_BODY_HEAD])  # the byline kept inside the extracted block
+    if found:
+        return found
+    first = _locate(text, body_text.lstrip()[:80])
+    if first is None:
+        return None
+    found = _last_date(text[max(0, first.start() - _BEFORE_BODY) : first.start()], parse)
+    if found:
+        return found
+    # The text's closing words may recur in it, and the page goes on after it: look in a
+    # span no longer than the text could be.
+    span = text[first.start() : first.start() + 2 * len(body_text) + 1000]
+    last = _locate(span, body_text.rstrip()[-16:].lstrip(), last=True)
+    if last is None:
+        return None
+    end = first.start() + last.end()
+    return parse(text[end : end + _AFTER_BODY])

@@ -237,3 +237,35 @@ def test_jsonld_article_body_with_escaped_html() -> None:
                                 head))
     assert "Structured paragraph 11" in art.text
     assert "&lt;" not in art.text and "<p>" not in art.text
+
+
+ZH_PARAS = "".join(
+    f"<p>第{i}段：公司董事会昨日宣布，负责云计算业务的副总裁已经离职，"
+    f"他将创办一家专注于人工智能基础设施的新公司，业内人士认为此举影响深远。</p>"
+    for i in range(6)
+)
+PORTAL_TOP = ("<table><tr><td>今天是2021年12月30日 星期四</td></tr></table>"
+              "<table><tr><td>" + " | ".join(f"频道{i}" for i in range(80)) + "</td></tr></table>")
+
+
+def test_byline_date_above_the_text_beats_the_portal_bar() -> None:
+    """Portal pages of the 2000s have no date markup: the byline is the evidence."""
+    body = (PORTAL_TOP + "<table><tr><td>2021年12月1日08:19 来源：示例日报</td></tr>"
+            f"<tr><td>{ZH_PARAS}</td></tr></table>")
+    art = extract_article(_html(body, lang="zh"), fetched_at=FETCHED)
+    assert art.published == "2021-12-01"
+
+
+def test_blog_footer_date_below_the_text() -> None:
+    body = (PORTAL_TOP + f"<div>{ZH_PARAS}</div>"
+            "<div>由示例作者张贴 @ 2021-06-10 05:41:31 (295)</div>"
+            "<div>2021-05-01 旧文章 | 2021-04-01 更旧的文章</div>")
+    art = extract_article(_html(body, lang="zh"), fetched_at=FETCHED)
+    assert art.published == "2021-06-10"
+
+
+def test_published_cue_in_text() -> None:
+    body = (PORTAL_TOP + "<div>[文化] 一篇旧文 作者甲 发表于 2021-9-15 11:20</div>"
+            f"<div>{ZH_PARAS}</div>")
+    art = extract_article(_html(body, lang="zh"), fetched_at=FETCHED)
+    assert art.published == "2021-09-15"
