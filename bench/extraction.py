@@ -68,6 +68,8 @@ class ZhCase:
     key: str
     data: bytes
     cleaned: str
+    date: str | None = None  # YYYY-MM-DD, when the label gives a full day
+    authors: tuple[str, ...] = ()  # empty when the label says UNKNOWN
 
 
 def load_aeb(root: Path | None = None) -> list[BodyCase]:
@@ -108,8 +110,21 @@ def load_zh(root: Path | None = None) -> list[ZhCase]:
         cleaned = folder / "cleaned" / (path.stem + ".txt")
         if cleaned.exists():
             cases.append(ZhCase(path.stem, path.read_bytes(),
-                                cleaned.read_bytes().decode("utf-8", "replace")))
+                                cleaned.read_bytes().decode("utf-8", "replace"),
+                                _label_day(folder / "date" / (path.stem + ".txt")),
+                                _label_names(folder / "author" / (path.stem + ".txt"))))
     return cases
+
+
+def _label_day(path: Path) -> str | None:
+    text = path.read_text("utf-8", "replace") if path.exists() else ""
+    m = re.match(r"\s*((?:19|20)\d\d)-(\d{1,2})-(\d{1,2})", text)
+    return f"{m[1]}-{int(m[2]):02d}-{int(m[3]):02d}" if m else None
+
+
+def _label_names(path: Path) -> tuple[str, ...]:
+    text = path.read_text("utf-8", "replace").strip() if path.exists() else ""
+    return () if text in ("", "UNKNOWN") else tuple(re.split(r"[\s、,，]+", text))
 
 
 # --------------------------------------------------------------------------- metrics
@@ -250,6 +265,56 @@ def run_zh(cases: list[ZhCase]) -> tuple[float, float, int, float]:
     return sum(covs) / len(covs), total_have / max(1, total_want), bad, len(cases) / secs
 
 
+@dataclass
+class MetaScore:
+    dates_right: int
+    dates_labelled: int
+    dates_wrong: int  # a day given that is not the label's (unlabelled pages included)
+    authors_right: int
+    authors_labelled: int
+    authors_wrong: int  # names given that are not the label's (unlabelled pages included)
+
+
+def score_zh_meta(cases: list[ZhCase], preds: list[tuple[str | None, list[str]]]) -> MetaScore:
+    """Day and author agreement with the zh-dev labels. Names agree when every name given
+    is one of the label's (substring either way: "记者 刘涛" vs "刘涛")."""
+    score = MetaScore(0, 0, 0, 0, 0, 0)
+    for case, (day, names) in zip(cases, preds, strict=True):
+        if case.date:
+            score.dates_labelled += 1
+        if day:
+            if day[:10] == case.date:
+                score.dates_right += 1
+            else:
+                score.dates_wrong += 1
+        if case.authors:
+            score.authors_labelled += 1
+        if names:
+            ok = bool(case.authors) and all(
+                any(n in want or want in n for want in case.authors) for n in names
+            )
+            score.authors_right += ok
+            score.authors_wrong += not ok
+    return score
+
+
+def run_zh_meta(cases: list[ZhCase], reference: bool) -> list[tuple[str, MetaScore]]:
+    rows = [("exodus", score_zh_meta(cases, [
+        (a.published, a.authors) for a in (extract_article(c.data) for c in cases)
+    ]))]
+    if reference:
+        import trafilatura
+
+        preds = []
+        for c in cases:
+            doc = trafilatura.bare_extraction(c.data, with_metadata=True)
+            day = getattr(doc, "date", None) if doc is not None else None
+            author = getattr(doc, "author", None) if doc is not None else None
+            preds.append((day, [n for n in re.split(r";\s*", author or "") if n]))
+        rows.append(("trafilatura", score_zh_meta(cases, preds)))
+    return rows
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--no-reference", action="store_true", help="skip trafilatura/htmldate")
@@ -302,6 +367,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{'char coverage (overall)':<26}{overall_cov:>8.3f}")
         print(f"{'pages with mojibake':<26}{bad:>8d}")
         print(f"{'pages/s':<26}{speed:>8.1f}")
+        print("\nChinese pages, zh-dev: publication day and authors against the labels")
+        print(f"{'extractor':<14}{'days right':>12}{'days wrong':>12}"
+              f"{'authors right':>15}{'authors wrong':>15}")
+        for name, m in run_zh_meta(cases, reference):
+            print(f"{name:<14}{m.dates_right:>7d}/{m.dates_labelled:<4d}{m.dates_wrong:>12d}"
+                  f"{m.authors_right:>10d}/{m.authors_labelled:<4d}{m.authors_wrong:>15d}")
         if args.verbose:
             for c in cases:
                 a = extract_article(c.data)

@@ -15,8 +15,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from .body import extract_body
-from .dates import find_date_beside, find_date_source, visible_text
+from .byline import authors_in_text
+from .dates import find_date_beside, find_date_source
 from .decode import decode_html_utf8
+from .margins import margins, visible_text
 from .metadata import find_authors, find_canonical, find_lang, find_title
 from .page import read_page
 
@@ -161,8 +163,9 @@ def _extract(
     article.published, date_source = find_date_source(
         page, fetched_at=fetched_at, lang=declared_lang
     )
-    # Body extraction prunes the tree; keep the text a byline date may be found in.
-    page_text = visible_text(page) if date_source in ("text", "none") else None
+    # Body extraction prunes the tree; keep the text a byline may be found in.
+    need_byline = date_source in ("text", "none") or not article.authors
+    page_text = visible_text(page) if need_byline else ""
 
     if _unclosed_containers(markup) > MAX_UNCLOSED:
         # Thousands of unclosed containers nest every paragraph inside the previous one,
@@ -183,10 +186,11 @@ def _extract(
     article.text = result.text
     warnings.extend(result.warnings)
     article.lang = find_lang(page, result.text) if result.text else declared_lang
-    if page_text and result.text:
-        beside = find_date_beside(
-            page_text, result.text, fetched_at=fetched_at, lang=declared_lang
-        )
+    if page_text and result.text and date_source in ("text", "none"):
+        around = margins(page_text, result.text)
+        beside = find_date_beside(result.text, around, fetched_at=fetched_at, lang=declared_lang)
         article.published = beside or article.published
+    if not article.authors and result.text:
+        article.authors = authors_in_text(result.text, page_text)
     if not article.text:
         warnings.append("no article text found")

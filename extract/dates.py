@@ -17,6 +17,7 @@ from typing import Any
 
 from selectolax.lexbor import LexborNode
 
+from .margins import Margins, visible_text
 from .page import Page
 
 __all__ = ["find_date", "find_date_source", "parse_date", "MIN_DATE"]
@@ -534,7 +535,6 @@ def find_date_source(
     return None, "none"
 
 
-_MAX_TEXT = 500_000
 # Words that introduce the publication time in a byline. Deliberately not "date" or
 # "time" alone, which also introduce event dates and the "today is" bar.
 _TEXT_CUE = re.compile(
@@ -542,55 +542,19 @@ _TEXT_CUE = re.compile(
     r"\b(?:published|posted)(?: on)?)\s*[:：]?\s*",
     re.I,
 )
-_BEFORE_BODY = 400  # a byline sits within a few lines above the text
-_AFTER_BODY = 300  # ... or, on blogs and portals, just below it
-_BODY_HEAD = 200  # ... or inside the extracted block, under its title
-
-
-def _locate(text: str, snippet: str, *, last: bool = False) -> re.Match[str] | None:
-    """Where ``snippet`` (extracted, whitespace-normalised text) is in the raw page text:
-    its first occurrence, or its last one."""
-    chars = [c for c in snippet if not c.isspace()][:16]
-    if len(chars) < 6:
-        return None
-    pattern = re.compile(r"\s*".join(map(re.escape, chars)))
-    if not last:
-        return pattern.search(text)
-    found = None
-    for found in pattern.finditer(text):  # noqa: B007 - the last one is wanted
-        pass
-    return found
-
-
-def _last_date(window: str, parse: Callable[[str], date | None]) -> date | None:
-    """The date written last in ``window`` (parse_date gives the first one)."""
-    starts = [m.start() for m in _TOKEN_START.finditer(window)]
-    for start in reversed(starts):
-        found = parse(window[start:])
-        if found:
-            return found
-    return None
-
-
+_BODY_HEAD = 200  # a byline kept inside the extracted block, under its title
 _TOKEN_START = re.compile(r"(?<![\w.:/-])[\w]")
 
 
-def visible_text(page: Page) -> str:
-    """The page's text as the text steps read it; take it before body extraction, which
-    prunes the tree."""
-    body = page.tree.body
-    return body.text(deep=True, separator=" ")[:_MAX_TEXT] if body is not None else ""
-
-
 def find_date_beside(
-    text: str,
     body_text: str,
+    around: Margins,
     *,
     fetched_at: datetime | None = None,
     lang: str | None = None,
 ) -> str | None:
     """A date written at the head of the article text or just above it (its byline), or
-    just below it (a blog post's footer), in the page's ``visible_text``.
+    just below it (a blog post's footer).
 
     Better evidence than a date near the top of the page, which on portal pages is often
     the navigation's; used when the page has no date markup.
@@ -601,27 +565,16 @@ def find_date_beside(
     def parse(raw: str) -> date | None:
         return parse_date(raw, hi=hi, month_first=month_first)
 
-    found = _beside_body(text, body_text, parse)
+    found = parse(body_text[:_BODY_HEAD]) or _last_date(around.above, parse)
+    found = found or parse(around.below)
     return found.isoformat() if found else None
 
 
-def _beside_body(
-    text: str, body_text: str, parse: Callable[[str], date | None]
-) -> date | None:
-    found = parse(body_text[:_BODY_HEAD])  # the byline kept inside the extracted block
-    if found:
-        return found
-    first = _locate(text, body_text.lstrip()[:80])
-    if first is None:
-        return None
-    found = _last_date(text[max(0, first.start() - _BEFORE_BODY) : first.start()], parse)
-    if found:
-        return found
-    # The text's closing words may recur in it, and the page goes on after it: look in a
-    # span no longer than the text could be.
-    span = text[first.start() : first.start() + 2 * len(body_text) + 1000]
-    last = _locate(span, body_text.rstrip()[-16:].lstrip(), last=True)
-    if last is None:
-        return None
-    end = first.start() + last.end()
-    return parse(text[end : end + _AFTER_BODY])
+def _last_date(window: str, parse: Callable[[str], date | None]) -> date | None:
+    """The date written last in ``window`` (parse_date gives the first one)."""
+    starts = [m.start() for m in _TOKEN_START.finditer(window)]
+    for start in reversed(starts):
+        found = parse(window[start:])
+        if found:
+            return found
+    return None
