@@ -67,7 +67,13 @@ _GOV_ROLE_RE = re.compile(
 # Commission said commissioner X will leave the agency").
 _GOV_ORG_RE = re.compile(
     r"\b(commission|ministry|department of|pentagon|white house|senate|parliament|"
-    r"federal reserve|treasury department|cabinet)\b", re.I)
+    r"federal reserve|treasury department|cabinet|congress|(?:communist|labou?r|"
+    r"democratic|republican|conservative|socialist|people's) party|politburo|SEC|CFTC|FTC|"
+    r"FCC)\b|^(?:finance|foreign|defen[cs]e|interior|justice|trade|economy|planning)$",
+    re.I)
+_BOARD_ROLE = re.compile(
+    r"^(?:(?:the|a|an|its|one|company's|outside|independent|non-?executive)\s+)*"
+    r"(?:directors?|board members?|member of the board)$", re.I)
 _TITLE_WORDS = {"mr", "mrs", "ms", "dr", "sir", "dame", "prof", "professor", "mr.", "mrs.",
                 "ms.", "dr.", "lord", "lady"}
 _NON_LEADING = {"employee", "employees", "staff", "worker", "workers", "staffer",
@@ -244,6 +250,16 @@ def _orgs_in(tokens: list[Token]) -> list[Span]:
     return out
 
 
+def _named_unit(ent: Span) -> bool:
+    """"its Northeast Group", "the Zen Division": a unit whose name carries the unit noun,
+    owned by the company the text is about."""
+    doc = ent.doc
+    before = doc[ent.start - 1].lower_ if ent.start else ""
+    last = doc[ent.end - 1].lower_
+    return len(ent) > 1 and last in _UNIT_NOUNS and (
+        before == "its" or (before == "the" and last != "group"))
+
+
 def _org_name(ent: Span) -> str:
     """The organisation of a span, with a possessive parent noted: "Twitch (Amazon)"."""
     name = ent.text
@@ -258,6 +274,11 @@ def _org_name(ent: Span) -> str:
         pent = _ent_of(doc[k - 1])
         if _is_org_ent(pent):
             return f"{name} ({pent.text})"
+    if _named_unit(ent):
+        earlier = [e for e in doc.ents if _is_org_ent(e) and e.end <= ent.start
+                   and not same_company(e.text, ent.text)]
+        if earlier:  # "X Corp said ... president of its Northeast Group"
+            return f"{name} ({earlier[0].text})"
     root = ent.root
     # "Amazon's streaming platform Twitch": the parent is a possessor of a noun that
     # Twitch is in apposition or compound to.
@@ -1025,7 +1046,12 @@ def _with_parent(ent: Span, ctx: Context, offset: int) -> str:
     """"head of its Xiaoxiang Supermarket unit": a unit, named with the company the
     article is about ("Xiaoxiang Supermarket (Meituan)"), which is what is left."""
     name = _org_name(ent)
-    if "(" in name or ent.root.dep_ not in {"compound", "nmod"}:
+    if "(" in name:
+        return name
+    if _named_unit(ent):  # and no owner named in the sentence: the article's company
+        parent = ctx.last_org(offset, [ent.text])
+        return f"{name} ({parent})" if parent else name
+    if ent.root.dep_ not in {"compound", "nmod"}:
         return name
     head = ent.root.head
     if head.lemma_.lower() not in _UNIT_NOUNS:
@@ -1064,6 +1090,8 @@ def _make(cands: list[Candidate], person: str, company: str, role, dest, when, s
         return
     if _GOV_ORG_RE.search(company):
         return
+    if re.search(r"\bboard(?: of directors)?$", company, re.I) or _BOARD_ROLE.match(role or ""):
+        return  # "resigned from the Purolator board", "the director, X, resigned": a seat
     cands.append(Candidate(person, company, role, dest, when, sentence,
                            round(max(0.05, min(1.0, conf)), 2), internal, pronoun))
 
