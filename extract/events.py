@@ -29,6 +29,7 @@ from extract.triggers import (
     ADVISORY_WORDS,
     BACK_PARTICLES,
     DENIAL_RE,
+    FORMER_WORDS,
     INTERNAL_WORDS,
     LEAVE_VERBS,
     MOVE_LEMMAS,
@@ -145,6 +146,20 @@ class Context:
             return None
         m = self.persons[i - 1]
         return self.full_name(m.text, m.start)
+
+    def unit_owner(self, unit: str, at: int) -> str:
+        """"the AI Lab" after "ByteDance AI Lab": the full name used before; else the unit
+        with the last company named before it that is not a unit itself."""
+        low = unit.lower().removeprefix("the ")
+        i = bisect_left(self._ostarts, at)
+        for m in reversed(self.orgs[:i]):
+            if m.text.lower().endswith(" " + low):
+                return m.text
+        for m in reversed(self.orgs[:i]):
+            words = m.text.lower().split()
+            if words and words[-1] not in _UNIT_NOUNS and not same_company(m.text, unit):
+                return f"{unit} ({m.text})"
+        return unit
 
     def last_org(self, at: int, exclude: list[str]) -> str | None:
         i = bisect_left(self._ostarts, at)
@@ -1049,8 +1064,7 @@ def _with_parent(ent: Span, ctx: Context, offset: int) -> str:
     if "(" in name:
         return name
     if _named_unit(ent):  # and no owner named in the sentence: the article's company
-        parent = ctx.last_org(offset, [ent.text])
-        return f"{name} ({parent})" if parent else name
+        return ctx.unit_owner(ent.text, offset)
     if ent.root.dep_ not in {"compound", "nmod"}:
         return name
     head = ent.root.head
@@ -1186,11 +1200,74 @@ def _direct(tok: Token, kind: str, ctx: Context, offset: int, sentence: str,
         role = _role_text(anchor, tok)
         if _government(role, sentence, anchor) or _board_only(tok):
             continue
-        internal = _internal(tok, company) or _moves_within(anchor, company)
+        internal = (_internal(tok, company) or _moves_within(anchor, company)
+                    or _keeps_title(tok, anchor, company) or _remains_in_charge(tok))
         conf = 0.92 - penalty - (0.08 if resolved else 0.0) - (0.05 if kind != "verb" else 0)
         for org in [company, *_more_orgs(tok, explicit, company)]:
             _make(cands, person, org, role, dest, when, sentence, conf, internal,
                   _distant_pronoun(anchor))
+
+
+# Titles someone holds now; "founder" is history, not a post one keeps.
+_KEPT_TITLES = {"chairman", "chairwoman", "chair", "ceo", "chief", "president", "head",
+                "leader"}
+
+
+def _as_role(trigger: Token) -> set[str]:
+    """Words of the post given up: "stepped down as president", "left his position as
+    executive director of X" (not "... to join Y as CTO", the post taken up)."""
+    words: set[str] = set()
+    nodes = [trigger] + [c for c in trigger.children if c.dep_ == "prt" or (
+        c.dep_ == "dobj" and c.lower_ in POSITION_NOUNS)]
+    for node in nodes:
+        for child in node.children:
+            if child.dep_ == "prep" and child.lower_ == "as":
+                words |= {t.lower_ for t in child.subtree}
+    return words
+
+
+def _keeps_title(trigger: Token, anchor: Token, company: str) -> bool:
+    """A post the person goes on holding in the same group, so they stay in the lead:
+    "Xiaomi chairman Lei Jun stepped down as president" (the title before the name is
+    not the post given up), "Robin Li, founder and CEO of Baidu, left his post as
+    director of Baidu Cloud" (the unit left belongs to the company they run)."""
+    given_up = _as_role(trigger)
+    if not given_up:
+        return False
+    before: list[Token] = []
+    appos: list[Token] = []
+    for child in anchor.children:
+        if child.dep_ == "compound" and child.i < anchor.i:
+            before += [t for t in child.subtree if t.i < anchor.i]
+        elif child.dep_ == "appos":
+            appos += list(child.subtree)
+    if any(t.lower_ in FORMER_WORDS for t in before + appos):
+        return False
+    held = {t.lower_ for t in before} & _KEPT_TITLES
+    if held and given_up & _KEPT_TITLES and not held <= given_up:
+        return True
+    if not {t.lower_ for t in appos} & _KEPT_TITLES:
+        return False
+    low = company.lower()
+    return any(low.startswith(o.text.lower() + " ") for o in _orgs_in(appos))
+
+
+_CONCESSIVE = {"while", "although", "though", "whilst"}
+
+
+def _remains_in_charge(trigger: Token) -> bool:
+    """"While X stepped down as cloud chief, he remained leader of DAMO": the departure
+    is conceded in a clause whose main clause keeps the person in a leading post."""
+    head = trigger
+    while head.dep_ not in {"advcl", "ROOT"} and head.head is not head:
+        head = head.head
+    if head.dep_ != "advcl" or not any(
+            c.dep_ == "mark" and c.lower_ in _CONCESSIVE for c in head.children):
+        return False
+    main = head.head
+    if main.lemma_.lower() not in STAY_LEMMAS:
+        return False
+    return any(t.lower_ in _KEPT_TITLES for t in main.subtree if t.i > main.i)
 
 
 # "retired effective March 31": the parser makes "effective" a predicate of the verb.

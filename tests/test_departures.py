@@ -531,3 +531,45 @@ ROUND4_EXCLUDED = [
 @pytest.mark.parametrize("text", ROUND4_EXCLUDED)
 def test_round4_excluded(det: Detector, text: str) -> None:
     assert det.detect(text) == [], pairs(det.detect(text))
+
+
+# Rules from the first round on real passages (Reuters 1987 wire and tech news), each
+# written here in fresh words.
+KEPT_LEAD = [
+    # a title held before the name is not the post given up
+    "Orbis Mobile chairman Tang Wei has stepped down as the company's president for Europe.",
+    # the unit left belongs to the company the person still runs
+    "Zhou Min, founder and CEO of Lanting, left his position as executive director of "
+    "Lanting Cloud Services.",
+    # a departure conceded, a leading post kept
+    "While Kevin Ashby stepped down as head of the payments arm, he remained chief "
+    "executive of the Fernwell group.",
+    # a board seat only
+    "A Harwick Foods Corp director resigned from the company's board. The director, Alma "
+    "Reyes, resigned in a letter to the Harwick board.",
+    # party and agency posts are not company roles
+    "Former Party chief Wen Li made his first public appearance since his dismissal from "
+    "the Communist Party leadership in January.",
+    "He became acting chairman of the agency when chairman Paul Brandt left the SEC to "
+    "become ambassador to Spain.",
+]
+
+
+@pytest.mark.parametrize("text", KEPT_LEAD)
+def test_kept_lead_board_seats_and_public_posts(det: Detector, text: str) -> None:
+    assert det.detect(text) == []
+
+
+def test_a_title_given_up_in_full_is_still_a_departure(det: Detector) -> None:
+    found = det.detect("Palmer Tool Inc said chairman and chief executive Ruth Olsen "
+                       "resigned as chairman and chief executive.")
+    assert has(found, "Ruth Olsen", "Palmer Tool"), pairs(found)
+    found = det.detect("Kestrel Labs co-founder Amir Haddad resigned as chief executive.")
+    assert has(found, "Amir Haddad", "Kestrel"), pairs(found)
+
+
+def test_named_unit_carries_its_owner(det: Detector) -> None:
+    (dep,) = det.detect("Bluewater Beverages Inc said Carl Ames will be resigning as president "
+                        "of its Southern Group to pursue other interests.")
+    assert dep.person == "Carl Ames" and "Bluewater" in dep.company, dep.company
+    assert same_company(dep.company, "Bluewater Beverages")
