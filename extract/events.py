@@ -1490,6 +1490,10 @@ def _moves(doc: Doc, ctx: Context, offset: int, sentence: str, prev_text: str,
                     continue
                 _make(cands, person, company, role, dest, when, sentence,
                       0.76 - (0.08 if resolved else 0))
+        # (g) "Henry is a former partner of X", "Vaguine was executive vice president at
+        #     X", after the sentence that names them to their new post.
+        if _lemma(tok) == "be" and (move_here or move_prev):
+            _copular_past_role(tok, doc, ctx, offset, sentence, prev_text, cands)
         # (f) "X, who spent 11 years as Grab's head of payments, has joined Y"
         if (move_here or move_prev) and _past_tenure(tok):
             _tenure(tok, doc, ctx, offset, sentence, cands)
@@ -1523,6 +1527,47 @@ def _moves(doc: Doc, ctx: Context, offset: int, sentence: str, prev_text: str,
                     _make(cands, person, name, None,
                           dest_orgs[0].text if dest_orgs else None, _when(tok, doc),
                           sentence, 0.76 - (0.08 if resolved else 0))
+
+
+def _copular_past_role(verb: Token, doc: Doc, ctx: Context, offset: int, sentence: str,
+                       prev_text: str, cands: list[Candidate]) -> None:
+    """A past post stated with "be": "is a former partner of X" (any tense), or "was
+    executive vice president at X" (the simple past), for a person the text has just
+    named to a new post. The organisation must not be the new employer."""
+    attr = next((c for c in verb.children if c.dep_ == "attr"), None)
+    subj = _subject(verb)
+    if attr is None or subj is None or not (
+            attr.lower_ in ROLE_WORDS or attr.lemma_.lower() in ROLE_WORDS):
+        return
+    former = any(c.lower_ in FORMER_WORDS for c in attr.children)
+    if not former and not (verb.tag_ == "VBD" and not any(
+            c.dep_ in {"aux", "advmod"} and c.lower_ in {"still", "also", "will"}
+            for c in verb.children)):
+        return
+    people = persons_of(subj, ctx, offset)
+    if not people and subj.tag_ == "NNP" and subj.ent_iob_ in {"B", "O"}:
+        # A bare surname the model took for an organisation: the person named before.
+        full = ctx.full_name(subj.text, offset + char_at(subj))
+        if full != subj.text:
+            people = [(full, True, subj)]
+    if not former:
+        # Only the person just named elsewhere: "Vaguine" after "named Victor Vaguine".
+        people = [p for p in people if p[0].split()[-1] in prev_text]
+    orgs = _orgs_in(subtree_skip(verb, {"nsubj", "advcl", "conj", "relcl", "ccomp"}))
+    if not people or not orgs:
+        return
+    company = _org_name(orgs[-1])
+    if _hired_by(doc, company) or re.search(
+            rf"\b{re.escape(orgs[-1].text)}\b[^.]*\b(?:named|elected|appointed|hired)\b",
+            prev_text):
+        return  # the new employer itself: "Hanover said Henry ... is a vice president"
+    role = _span_text(t for t in attr.subtree if t.ent_type_ != "PERSON")
+    dest = _hiring_org(doc, exclude=company)
+    for person, resolved, anchor in people:
+        if _government(role, sentence, anchor):
+            continue
+        _make(cands, person, company, role, dest, None, sentence,
+              0.7 - (0.08 if resolved else 0))
 
 
 def _academic_post(name: str, pobj: Token) -> bool:

@@ -573,3 +573,22 @@ def test_named_unit_carries_its_owner(det: Detector) -> None:
                         "of its Southern Group to pursue other interests.")
     assert dep.person == "Carl Ames" and "Bluewater" in dep.company, dep.company
     assert same_company(dep.company, "Bluewater Beverages")
+
+
+@pytest.mark.parametrize(("text", "person", "company"), [
+    ("Dorset Mutual Co said Robert Hayes has been elected treasurer. Hayes is a former "
+     "partner of Price Waterhouse, the company said.", "Robert Hayes", "Price Waterhouse"),
+    ("Lumen Devices Corp said it named Michael Grant as president. Grant was executive vice "
+     "president of engineering at Helix Optics Corp, the company said.", "Michael Grant",
+     "Helix Optics"),
+])
+def test_past_post_after_a_new_one(det: Detector, text: str, person: str,
+                                   company: str) -> None:
+    found = det.detect(text)
+    assert has(found, person, company), pairs(found)
+    assert len(found) == 1, pairs(found)
+
+
+def test_past_post_of_someone_not_just_named_is_history(det: Detector) -> None:
+    assert det.detect("Lumen Devices Corp said it named Michael Grant as president. "
+                      "John Doyle was chairman of Helix Optics Corp in 1980.") == []
