@@ -936,11 +936,16 @@ def _to_advisory(verb: Token) -> bool:
                    for p in c.children if p.dep_ == "pobj"]
     elif lemma == "become":
         targets = [c for c in verb.children if c.dep_ in {"attr", "oprd"}]
+    elif lemma in {"name", "appoint", "make"} and any(
+            c.dep_ == "nsubjpass" for c in verb.children):
+        # "was named chairman emeritus": an honour that marks the end of the post.
+        targets = [c for c in verb.children if c.dep_ in {"oprd", "attr", "xcomp"}]
+        return any(t.lower_ == "emeritus" for c in targets for t in c.subtree)
     else:
         return False
     for target in targets:
         words = {t.lower_ for t in target.subtree}
-        if words & _ADVISORY_NOUNS and not words & _TOP_KEPT:
+        if "emeritus" in words or (words & _ADVISORY_NOUNS and not words & _TOP_KEPT):
             return True
     return False
 
@@ -973,6 +978,9 @@ def _trigger_kind(tok: Token) -> str | None:
             return "remove"
     if tok.pos_ in {"NOUN", "PROPN"} and low in TRIGGER_NOUNS:
         return "noun"
+    if low == "day" and any(c.dep_ == "amod" and c.lower_ == "last" for c in tok.children) \
+            and any(c.dep_ == "poss" for c in tok.children):
+        return "noun"  # "June 3 will be his last day"
     if tok.pos_ == "VERB" and tok.lemma_.lower() == "part" and any(
             c.dep_ == "dobj" and c.lower_ in {"ways", "company"} for c in tok.children):
         return "part"
@@ -1180,7 +1188,8 @@ def _direct(tok: Token, kind: str, ctx: Context, offset: int, sentence: str,
             if any(c.dep_ in {"oprd", "acomp", "ccomp", "xcomp"} and c.pos_ == "ADJ"
                    and c.is_alpha for c in tok.children):
                 return  # "left the dividend unchanged"
-        if any(c.dep_ == "oprd" and c.lower_ not in _EFFECTIVE for c in tok.children):
+        if kind != "intrans" and any(c.dep_ == "oprd" and c.lower_ not in _EFFECTIVE
+                                     for c in tok.children):
             return
         if not objs and _travel(tok):
             return
@@ -1512,6 +1521,12 @@ def _moves(doc: Doc, ctx: Context, offset: int, sentence: str, prev_text: str,
                     for person, resolved, _anchor in persons_of(obj, ctx, offset):
                         _make(cands, person, name, None, dest, _when(tok, doc), sentence,
                               0.76 - (0.08 if resolved else 0))
+        # (h) "its outgoing chairman and chief executive William Wall"
+        if low == "outgoing" and tok.dep_ == "amod":
+            _outgoing(tok, ctx, offset, sentence, cands)
+        # (i) "ByteDance hired Xiaomi Corp's Chew Shou Zi", "hired Xiaomi CFO X"
+        if tok.lemma_.lower() in {"hire", "poach", "recruit", "lure"} and tok.pos_ == "VERB":
+            _hired_from_owner(tok, doc, ctx, offset, sentence, cands)
         # (d) "joined Y from X"
         if tok.lemma_.lower() in {"join", "move", "defect"} and tok.pos_ == "VERB":
             for prep in (c for c in tok.children if c.dep_ == "prep" and c.lower_ == "from"):
@@ -1527,6 +1542,66 @@ def _moves(doc: Doc, ctx: Context, offset: int, sentence: str, prev_text: str,
                     _make(cands, person, name, None,
                           dest_orgs[0].text if dest_orgs else None, _when(tok, doc),
                           sentence, 0.76 - (0.08 if resolved else 0))
+
+
+def _outgoing(tok: Token, ctx: Context, offset: int, sentence: str,
+              cands: list[Candidate]) -> None:
+    """"a successor to its outgoing chairman William Wall": the holder is on the way out."""
+    title = tok.head
+    while title.dep_ == "amod" and title.head.i != title.i:
+        title = title.head
+    if not (title.lower_ in ROLE_WORDS or title.lemma_.lower() in ROLE_WORDS):
+        return
+    people: list[tuple[str, bool, Token]] = []
+    if title.dep_ == "compound" and title.head.ent_type_ == "PERSON":
+        people = persons_of(title.head, ctx, offset)
+    for child in title.children:
+        if child.dep_ == "appos":
+            people += persons_of(child, ctx, offset)
+    people = people or _holder_after(title, ctx, offset)
+    for person, resolved, anchor in people:
+        company, penalty = _resolve_org(title, anchor, [], ctx, offset, None)
+        if not company:
+            continue
+        role = _span_text(t for t in title.subtree if t.ent_type_ != "PERSON")
+        _make(cands, person, company, role, None, None, sentence,
+              0.8 - penalty - (0.08 if resolved else 0))
+
+
+def _hired_from_owner(verb: Token, doc: Doc, ctx: Context, offset: int, sentence: str,
+                      cands: list[Candidate]) -> None:
+    """The one hired is named with the organisation they work for: "hired Xiaomi Corp's
+    Chew Shou Zi", "hired Xiaomi finance chief Chew Shou Zi"."""
+    obj = next((c for c in verb.children if c.dep_ in {"dobj", "nsubjpass"}), None)
+    if obj is None:
+        return
+    if obj.ent_type_ == "PERSON":
+        holder = obj
+    elif obj.lower_ in ROLE_WORDS:  # "hired Xiaomi finance chief, X": the title is the object
+        holder = next((c for c in obj.children if c.dep_ == "appos"
+                       and c.ent_type_ == "PERSON"), None)
+        if holder is None:
+            return
+    else:
+        return
+    owner = None
+    for child in obj.children:
+        if child.dep_ in {"poss", "nmod"} and child.i < obj.i and _is_org_ent(_ent_of(child)):
+            owner = _ent_of(child)
+        elif child.dep_ == "compound" and child.i < obj.i:
+            orgs = _orgs_in([t for t in child.subtree if t.i < obj.i])
+            if orgs and any(t.lower_ in ROLE_WORDS for t in child.subtree):
+                owner = orgs[0]
+    if owner is None:
+        return
+    obj = holder
+    company = _org_name(owner)
+    dest = _hiring_org(doc, exclude=company)
+    if dest is None or same_company(dest, company):
+        return
+    for person, resolved, _anchor in persons_of(obj, ctx, offset):
+        _make(cands, person, company, None, dest, _when(verb, doc), sentence,
+              0.76 - (0.08 if resolved else 0))
 
 
 def _copular_past_role(verb: Token, doc: Doc, ctx: Context, offset: int, sentence: str,

@@ -15,12 +15,13 @@ FLAG_RE = re.compile(
     r"sacked|dismiss\w*|removed|terminated|reliev\w* of|replac\w*|succeeded by|"
     r"let go|(?:push|forc|eas|squeez)\w* out|out as|bow(?:s|ed|ing)? out|reins|"
     r"former(?:ly)?|ex-\w+|previously|prior to|before joining|once (?:led|headed|ran)|"
-    r"join\w*(?: \S+){0,3} from|(?:hired|poached|recruited|lured)\b.{1,60}\bfrom|"
+    r"join\w*(?: \S+){0,3} from|(?:hired|poached|recruited|lured)\b|"
     r"part(?:s|ed|ing)? (?:ways|company) with|"
     r"(?:mov|shift|transition|becom)\w*\s+(?:in)?(?:to\s+)?(?:an?\s+|the\s+)?(?:\w+\s+)?"
     r"(?:advis|consult)\w*|"
     r"spent (?:\S+ ){1,3}(?:years?|decades?|months)|(?:worked|served) (?:as|at|for)|"
     r"was (?:\S+ ){0,4}(?:president|chairman|chief|director|head|officer|partner)|"
+    r"outgoing|emeritus|last day|"
     r"who (?:led|headed|ran|oversaw|managed|helmed)\b.{1,80}\b(?:join\w*|hired|"
     r"recruited|poached|appointed|named|founded|co-founded|launched))\b",
     re.I,

@@ -592,3 +592,29 @@ def test_past_post_after_a_new_one(det: Detector, text: str, person: str,
 def test_past_post_of_someone_not_just_named_is_history(det: Detector) -> None:
     assert det.detect("Lumen Devices Corp said it named Michael Grant as president. "
                       "John Doyle was chairman of Helix Optics Corp in 1980.") == []
+
+
+@pytest.mark.parametrize(("text", "person", "company"), [
+    ("Granite Power Co said it will name a successor to its outgoing chairman and chief "
+     "executive officer Robert Hayes by May.", "Robert Hayes", "Granite Power"),
+    ("Harlow Corp said William Johnson has been named chairman emeritus and will continue "
+     "as a member of the board.", "William Johnson", "Harlow Corp"),
+    ("Michael Grant, Intel's chief technology officer, has told staff that Friday will be "
+     "his last day.", "Michael Grant", "Intel"),
+    ("ByteDance hired Xiaomi chief financial officer Shou Zi Chew as its CFO.",
+     "Shou Zi Chew", "Xiaomi"),
+])
+def test_outgoing_emeritus_last_day_and_hired_from(det: Detector, text: str, person: str,
+                                                  company: str) -> None:
+    found = det.detect(text)
+    assert has(found, person, company), pairs(found)
+    assert len(found) == 1, pairs(found)
+
+
+@pytest.mark.parametrize("text", [
+    "Harlow Corp said William Johnson has been named chairman and chief executive.",
+    "The outgoing tide stranded boats at the marina owned by Peter Mills.",
+    "ByteDance hired its own chief financial officer, Shou Zi Chew, as adviser.",
+])
+def test_not_outgoing(det: Detector, text: str) -> None:
+    assert det.detect(text) == [], pairs(det.detect(text))
