@@ -189,10 +189,15 @@ class Detector:
                 continue
             cands.extend(sentence_candidates(doc, ctx, off, prev))
             vetoes.extend(_stay_vetoes(doc, ctx, off))
-        vetoes.extend(c.person for c in cands if c.internal)
+        # A move inside the group vetoes that organisation only: "Rogers, who also resigned
+        # his posts at the company's subsidiary" does not undo his resignation as CEO.
+        inside = [c for c in cands if c.internal]
         out: list[Departure] = []
         for i, cand in enumerate(cands):
             if cand.internal or any(same_person(cand.person, v) for v in vetoes):
+                continue
+            if any(same_person(cand.person, c.person) and same_company(cand.company, c.company)
+                   for c in inside):
                 continue
             if cand.pronoun and _named_before(cand, cands[:i]):
                 continue
