@@ -53,7 +53,7 @@ _BLOCK_HEADS_STRICT = {"deny", "refuse", "reject", "demand", "call", "urge", "pr
                        "speculation", "threaten", "resist", "shrug", "rebuff", "avoid",
                        "refusal", "possibility", "whether", "fear", "claim", "allege",
                        "fabricate", "fabrication", "survive", "attempt", "bid", "effort",
-                       "campaign", "motion", "proposal", "plot"}
+                       "campaign", "motion", "proposal", "plot", "prepare"}
 _HYPO_MODALS = {"might", "could", "may", "should", "must"}
 _SAY_LEMMAS = {"say", "announce", "tell", "confirm", "report", "disclose", "state", "add",
                "note", "reveal", "write", "accept"}
@@ -529,6 +529,12 @@ def _descriptor_tokens(anchor: Token) -> list[Token]:
             out.extend(child.subtree)
         elif child.dep_ == "prep" and child.lower_ in {"of", "at", "from"}:
             out.extend(child.subtree)
+    # "Baidu COO and former Microsoft executive Qi Lu": the parser makes the name a
+    # conjunct of the first title.
+    if anchor.dep_ == "conj" and (anchor.head.lower_ in ROLE_WORDS
+                                  or anchor.head.lemma_.lower() in ROLE_WORDS):
+        mine = {t.i for t in anchor.subtree}
+        out.extend(t for t in anchor.head.subtree if t.i not in mine)
     # The name is an apposition to the title: "its Vice President, James Lu".
     if anchor.dep_ in {"appos", "compound"}:
         head = anchor.head
@@ -1022,6 +1028,8 @@ def _resolve_org(trigger: Token, anchor: Token, dest_toks: list[Token], ctx: Con
                     return name, 0.0
     desc = [t for t in _descriptor_tokens(anchor) if t.i not in dest_ids]
     orgs = _orgs_in(desc)
+    # "Baidu COO and former Microsoft executive Qi Lu will step down": the current post.
+    orgs = [o for o in orgs if not _in_former_title(o)] or orgs
     if orgs:
         return _with_parent(orgs[0], ctx, offset), 0.02
     # "X Corp said ...": the reporting organisation.
@@ -1033,7 +1041,7 @@ def _resolve_org(trigger: Token, anchor: Token, dest_toks: list[Token], ctx: Con
                     # "Tencent-backed game studio Moonforge said": the subject itself.
                     own = [o for o in found if o.start <= child.i < o.end]
                     found = own or found
-                    if found and found[0].start not in dest_ids:
+                    if found and found[0].start not in dest_ids and not _incidental(found[0]):
                         return _org_name(found[0]), 0.05
     sent_orgs = [e for e in doc.ents if _is_org_ent(e) and e.start not in dest_ids
                  and not any(e.start <= i < e.end for i in dest_ids) and not _incidental(e)
@@ -1048,6 +1056,18 @@ def _resolve_org(trigger: Token, anchor: Token, dest_toks: list[Token], ctx: Con
     if name:
         return name, 0.15
     return None, 0.0
+
+
+def _in_former_title(ent: Span) -> bool:
+    """Is the organisation part of a title marked as past ("former Microsoft executive")?"""
+    tok = ent.root
+    for _ in range(3):
+        if tok.dep_ not in {"compound", "nmod", "poss", "pobj", "prep"} or tok.head is tok:
+            return False
+        tok = tok.head
+        if any(c.lower_ in FORMER_WORDS for c in tok.children):
+            return True
+    return False
 
 
 def _other_clause(tok: Token, trigger: Token) -> bool:
@@ -1099,6 +1119,8 @@ def _incidental(ent: Span) -> bool:
         return True
     if root.dep_ in {"dobj", "dative"} and head.lemma_.lower() in {"tell", "inform"}:
         return True
+    if root.dep_ == "nsubj" and head.lemma_.lower() == "report":
+        return True  # "the Financial Times reported that ..."
     return root.dep_ == "compound" and head.lemma_.lower() in {"post", "memo", "statement",
                                                                 "report", "interview"}
 
@@ -1172,6 +1194,7 @@ def _direct(tok: Token, kind: str, ctx: Context, offset: int, sentence: str,
         for subj in _subjects(tok):
             people = persons_of(subj, ctx, offset)
             if people:
+                people = people + _companions(subj, tok, ctx, offset)
                 break
         if not people:
             return
@@ -1277,6 +1300,30 @@ def _remains_in_charge(trigger: Token) -> bool:
     if main.lemma_.lower() not in STAY_LEMMAS:
         return False
     return any(t.lower_ in _KEPT_TITLES for t in main.subtree if t.i > main.i)
+
+
+def _companions(subj: Token, verb: Token, ctx: Context, offset: int) -> list[
+        tuple[str, bool, Token]]:
+    """"X, along with the company's chief research officer Y and Z, resigned": everyone
+    named in the "along with" / "together with" phrase leaves too."""
+    out: list[tuple[str, bool, Token]] = []
+    withs = []
+    for holder in (subj, verb):
+        for prep in holder.children:
+            if prep.lower_ in {"along", "together"}:
+                withs += [c for c in prep.children if c.lower_ == "with"]
+            elif prep.lower_ == "with" and prep.i and \
+                    prep.doc[prep.i - 1].lower_ in {"along", "together"}:
+                withs.append(prep)
+    for prep in withs:
+        for tok in prep.subtree:
+            if tok.ent_type_ == "PERSON" and tok.ent_iob_ == "B":
+                ent = _ent_of(tok)
+                name = clean_person(ent.text)
+                full = ctx.full_name(name, offset + char_at(ent[0]))
+                if full not in {q[0] for q in out}:
+                    out.append((full, full != name, ent.root))
+    return out
 
 
 # "retired effective March 31": the parser makes "effective" a predicate of the verb.
@@ -1426,7 +1473,13 @@ def _moves(doc: Doc, ctx: Context, offset: int, sentence: str, prev_text: str,
             orgs = _orgs_in(subtree_skip(np, {"relcl"}))
             if not orgs:
                 continue
-            company = _org_name(orgs[-1]) if len(orgs) > 1 else _org_name(orgs[0])
+            # "former Google vice president for Android": the title's own organisation.
+            direct = [o for o in orgs if o.root.head.i == np.i
+                      and o.root.dep_ in {"compound", "nmod", "poss"}]
+            if direct:
+                company = _org_name(direct[0])
+            else:
+                company = _org_name(orgs[-1]) if len(orgs) > 1 else _org_name(orgs[0])
             if _hired_by(doc, company):
                 continue  # "Kuaishou named X, formerly head of Kuaishou's ...": internal
             dest = _hiring_org(doc, exclude=company)

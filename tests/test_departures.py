@@ -618,3 +618,25 @@ def test_outgoing_emeritus_last_day_and_hired_from(det: Detector, text: str, per
 ])
 def test_not_outgoing(det: Detector, text: str) -> None:
     assert det.detect(text) == [], pairs(det.detect(text))
+
+
+def test_along_with_names_everyone_who_leaves(det: Detector) -> None:
+    found = det.detect("Jane Porter, chief technology officer at Fernwell, along with the "
+                       "company's chief research officer Tom Becker and vice president of "
+                       "research Anna Kowalski, resigned on Wednesday.")
+    for person in ("Jane Porter", "Tom Becker", "Anna Kowalski"):
+        assert has(found, person, "Fernwell"), pairs(found)
+
+
+def test_current_title_beats_a_former_one(det: Detector) -> None:
+    found = det.detect("Baidu Chief Operating Officer and former Microsoft executive Qi Lu "
+                       "will step down in July, the company said Friday.")
+    assert has(found, "Qi Lu", "Baidu"), pairs(found)
+
+
+def test_the_outlet_that_reports_is_not_the_employer(det: Detector) -> None:
+    found = det.detect("The Daily Ledger reported that Paul Brandt resigned as chief "
+                       "executive of the company on Monday.")
+    assert not any(same_company(d.company, "Daily Ledger") for d in found), pairs(found)
+    assert det.detect("The Daily Ledger reported that Orbis is preparing for Paul Brandt "
+                      "to step down as chief executive.") == []
