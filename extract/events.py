@@ -426,6 +426,13 @@ def persons_of(tok: Token, ctx: Context, offset: int, deep: bool = True) -> list
                 seen.add(t.i)
                 full = ctx.full_name(name, offset + char_at(t))
                 found.append((full, False, t))
+            elif t.i not in seen and _namelike(t) and t.text[:1].isupper():
+                # A bare surname the model labelled otherwise ("Beggs" as a facility):
+                # only when it is the surname of someone named before.
+                full = ctx.full_name(t.text, offset + char_at(t))
+                if full != t.text:
+                    seen.add(t.i)
+                    found.append((full, True, t))
     return found
 
 
@@ -1046,6 +1053,11 @@ def _resolve_org(trigger: Token, anchor: Token, dest_toks: list[Token], ctx: Con
     sent_orgs = [e for e in doc.ents if _is_org_ent(e) and e.start not in dest_ids
                  and not any(e.start <= i < e.end for i in dest_ids) and not _incidental(e)
                  and not (e.start > trigger.i and _other_clause(e.root, trigger))]
+    # An organisation in another person's apposition is theirs ("Beggs, formerly of
+    # Tambrands, succeeds Kress, who retired"): the article's company comes first, then,
+    # if it names none before, theirs ("X, CTO at OpenAI, along with Y, resigned").
+    theirs = [e for e in sent_orgs if _describes_someone_else(e, anchor)]
+    sent_orgs = [e for e in sent_orgs if e not in theirs]
     before = [e for e in sent_orgs if e.start < trigger.i]
     if before:
         return _org_name(before[-1]), 0.08
@@ -1055,7 +1067,30 @@ def _resolve_org(trigger: Token, anchor: Token, dest_toks: list[Token], ctx: Con
     name = ctx.last_org(offset, dest_names)
     if name:
         return name, 0.15
+    if theirs:
+        return _org_name(theirs[0]), 0.15
     return None, 0.0
+
+
+def _describes_someone_else(ent: Span, anchor: Token) -> bool:
+    """"Beggs, formerly vice president of Tambrands, succeeds Kress, who retired":
+    Tambrands is in another person's apposition, not where Kress worked."""
+    tok = ent.root
+    for _ in range(6):
+        if tok.head is tok:
+            return False
+        if tok.dep_ == "appos" and _namelike(tok.head):
+            return tok.head.i != anchor.i and anchor.i not in {t.i for t in tok.subtree}
+        tok = tok.head
+    return False
+
+
+def _namelike(tok: Token) -> bool:
+    """A person's name, also when the model gave a bare surname another label ("Beggs"
+    as a facility)."""
+    if tok.ent_type_ == "PERSON":
+        return True
+    return tok.pos_ == "PROPN" and tok.ent_type_ not in {"ORG", "GPE", "NORP", "DATE"}
 
 
 def _in_former_title(ent: Span) -> bool:
@@ -1454,8 +1489,10 @@ def _moves(doc: Doc, ctx: Context, offset: int, sentence: str, prev_text: str,
         r"has hired|brought in)\b", prev_text, re.I))
     for tok in doc:
         low = tok.lower_
-        # (a) "X, former head of Y" / "former Y executive X", with a hire/join in the sentence.
-        np = _former_title(tok) if move_here else None
+        # (a) "X, former head of Y" / "former Y executive X", with a hire/join in the
+        #     sentence or the one before ("... named Beggs president. Beggs, formerly
+        #     executive vice president of Tambrands, succeeds ...").
+        np = _former_title(tok) if move_here or move_prev else None
         if np is not None:
             anchors: list[Token] = []
             if np.dep_ == "appos":
@@ -1771,7 +1808,7 @@ def _former_title(tok: Token) -> Token | None:
             return np
         return None
     if low in {"formerly", "previously", "once"} and tok.dep_ == "advmod" and \
-            tok.head.dep_ == "appos" and tok.head.head.ent_type_ == "PERSON" and (
+            tok.head.dep_ == "appos" and _namelike(tok.head.head) and (
             tok.head.lower_ in ROLE_WORDS or tok.head.lemma_.lower() in ROLE_WORDS):
         return tok.head  # "X, previously general manager of Y, ..."
     if low in {"formerly", "previously", "once"} and tok.dep_ == "advmod" and \

@@ -640,3 +640,12 @@ def test_the_outlet_that_reports_is_not_the_employer(det: Detector) -> None:
     assert not any(same_company(d.company, "Daily Ledger") for d in found), pairs(found)
     assert det.detect("The Daily Ledger reported that Orbis is preparing for Paul Brandt "
                       "to step down as chief executive.") == []
+
+
+def test_successor_with_a_former_post_and_a_retired_predecessor(det: Detector) -> None:
+    found = det.detect("Granite Power Corp said Robert Hayes has been named president of its "
+                       "consumer division. The company said Hayes, formerly executive vice "
+                       "president of Helix Optics Inc, succeeds Peter Mills, who retired.")
+    assert has(found, "Robert Hayes", "Helix Optics"), pairs(found)
+    assert has(found, "Peter Mills", "Granite Power"), pairs(found)
+    assert len(found) == 2, pairs(found)
