@@ -266,7 +266,7 @@ def _stay_vetoes(doc: Doc, ctx: Context, offset: int) -> list[str]:
             continue  # "will continue as chairman until he retires"
         if keeps_no_lead(lows) and "parent" not in lows:
             continue
-        if not (lows & ROLE_WORDS or "parent" in lows):
+        if not (lows & ROLE_WORDS or lows & {"parent", "charge"}):
             continue
         subj = next((c for c in tok.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
         if subj is None:

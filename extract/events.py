@@ -19,6 +19,7 @@ from spacy.tokens import Doc, Span, Token
 from extract.gazetteer import (
     COMPANY_NOUNS,
     NOT_ENTITIES,
+    OUTLETS,
     PROFESSIONS,
     PRONOUNS,
     ROLE_WORDS,
@@ -216,9 +217,14 @@ def _span_text(tokens) -> str:
     return "".join(out).strip(" ,;:")
 
 
+_C_TITLE = re.compile(r"^(?:C[A-Z]{1,2}O|[ES]?VP|EVP|SVP|MD)$")
+
+
 def clean_person(text: str) -> str:
     words = [w for w in text.replace("’s", "").replace("'s", "").split()]
-    while words and words[0].lower().strip(".") in {t.strip(".") for t in _TITLE_WORDS}:
+    # Honorifics and titles the model took into the name: "Dr", "CMO Jiang Hairong".
+    while len(words) > 1 and (words[0].lower().strip(".") in {t.strip(".") for t in _TITLE_WORDS}
+                              or words[0].lower() in ROLE_WORDS or _C_TITLE.match(words[0])):
         words = words[1:]
     return " ".join(words).strip(" ,.;:")
 
@@ -979,6 +985,12 @@ def _trigger_kind(tok: Token) -> str | None:
     if tok.pos_ in {"VERB", "AUX"} or (low in {"left", "quit"} and tok.pos_ != "NOUN"):
         if low in LEAVE_VERBS or low in RESIGN_VERBS:
             return "verb"
+        lemma = tok.lemma_.lower()
+        if lemma == "defect" or (lemma == "jump" and any(
+                (c.dep_ == "dobj" and c.lower_ == "ship") or (c.dep_ == "prep" and c.lower_
+                                                              == "from")
+                for c in tok.children)):
+            return "verb"  # "defected to Lyft", "jumped ship from Uber"
         if low in STEP_VERBS and any(
             c.lower_ in STEP_PARTICLES for c in tok.children
         ) or (low in STEP_VERBS and tok.i + 1 < len(tok.doc)
@@ -1034,7 +1046,7 @@ def _resolve_org(trigger: Token, anchor: Token, dest_toks: list[Token], ctx: Con
                 if name:
                     return name, 0.0
     desc = [t for t in _descriptor_tokens(anchor) if t.i not in dest_ids]
-    orgs = _orgs_in(desc)
+    orgs = [o for o in _orgs_in(desc) if not _incidental(o)]
     # "Baidu COO and former Microsoft executive Qi Lu will step down": the current post.
     orgs = [o for o in orgs if not _in_former_title(o)] or orgs
     if orgs:
@@ -1156,6 +1168,8 @@ def _incidental(ent: Span) -> bool:
         return True
     if root.dep_ == "nsubj" and head.lemma_.lower() == "report":
         return True  # "the Financial Times reported that ..."
+    if ent.text.lower().removesuffix("'s") in OUTLETS:
+        return True  # "(Reuters) -", "a note shared with Reuters", "on his Weibo account"
     return root.dep_ == "compound" and head.lemma_.lower() in {"post", "memo", "statement",
                                                                 "report", "interview"}
 
@@ -1186,7 +1200,10 @@ def _direct(tok: Token, kind: str, ctx: Context, offset: int, sentence: str,
         for child in tok.children:
             if child.dep_ == "prep" and child.lower_ == "of":
                 for pobj in (c for c in child.children if c.dep_ == "pobj"):
-                    people = persons_of(pobj, ctx, offset, deep=False)
+                    # "the departures of China CMO X and sales head Y": every conjunct.
+                    for tok_ in [pobj, *pobj.conjuncts]:
+                        found = persons_of(tok_, ctx, offset, deep=tok_ is not pobj)
+                        people += [p for p in found if p[0] not in {q[0] for q in people}]
             elif child.dep_ == "poss":
                 people = persons_of(child, ctx, offset, deep=False)
         if not people and tok.dep_ == "dobj" and tok.head.lemma_.lower() in {
@@ -1308,6 +1325,10 @@ def _keeps_title(trigger: Token, anchor: Token, company: str) -> bool:
             before += [t for t in child.subtree if t.i < anchor.i]
         elif child.dep_ == "appos":
             appos += list(child.subtree)
+    if anchor.dep_ == "conj" and anchor.head.i < anchor.i:
+        # "Xiaomi co-founder and chairman Lei Jun": the name parsed as the last conjunct.
+        mine = {t.i for t in anchor.subtree}
+        before += [t for t in anchor.head.subtree if t.i not in mine and t.i < anchor.i]
     if any(t.lower_ in FORMER_WORDS for t in before + appos):
         return False
     held = {t.lower_ for t in before} & _KEPT_TITLES
@@ -1324,7 +1345,15 @@ _CONCESSIVE = {"while", "although", "though", "whilst"}
 
 def _remains_in_charge(trigger: Token) -> bool:
     """"While X stepped down as cloud chief, he remained leader of DAMO": the departure
-    is conceded in a clause whose main clause keeps the person in a leading post."""
+    is conceded in a clause whose main clause keeps the person in a leading post; "is to
+    step down as president while remaining CEO and chairman": the other way round."""
+    for clause in trigger.children:
+        if clause.dep_ not in {"advcl", "conj"} or clause.lemma_.lower() not in STAY_LEMMAS:
+            continue
+        words = {t.lower_ for t in clause.subtree}
+        # "but remain on the board as chairman emeritus" is an honour, not the lead.
+        if words & _KEPT_TITLES and not words & (ADVISORY_WORDS | _ADVISORY_NOUNS):
+            return True
     head = trigger
     while head.dep_ not in {"advcl", "ROOT"} and head.head is not head:
         head = head.head
@@ -1591,7 +1620,7 @@ def _moves(doc: Doc, ctx: Context, offset: int, sentence: str, prev_text: str,
                       0.76 - (0.08 if resolved else 0))
         # (g) "Henry is a former partner of X", "Vaguine was executive vice president at
         #     X", after the sentence that names them to their new post.
-        if _lemma(tok) == "be" and (move_here or move_prev):
+        if _lemma(tok) == "be" and (move_here or move_prev or _used_to(tok)):
             _copular_past_role(tok, doc, ctx, offset, sentence, prev_text, cands)
         # (f) "X, who spent 11 years as Grab's head of payments, has joined Y"
         if (move_here or move_prev) and _past_tenure(tok):
@@ -1694,6 +1723,12 @@ def _hired_from_owner(verb: Token, doc: Doc, ctx: Context, offset: int, sentence
               0.76 - (0.08 if resolved else 0))
 
 
+def _used_to(verb: Token) -> bool:
+    """"X used to be the vice president of sales at Google": a post that is over."""
+    head = verb.head
+    return verb.dep_ == "xcomp" and head.lemma_.lower() == "use" and head.tag_ == "VBD"
+
+
 def _copular_past_role(verb: Token, doc: Doc, ctx: Context, offset: int, sentence: str,
                        prev_text: str, cands: list[Candidate]) -> None:
     """A past post stated with "be": "is a former partner of X" (any tense), or "was
@@ -1704,7 +1739,7 @@ def _copular_past_role(verb: Token, doc: Doc, ctx: Context, offset: int, sentenc
     if attr is None or subj is None or not (
             attr.lower_ in ROLE_WORDS or attr.lemma_.lower() in ROLE_WORDS):
         return
-    former = any(c.lower_ in FORMER_WORDS for c in attr.children)
+    former = any(c.lower_ in FORMER_WORDS for c in attr.children) or _used_to(verb)
     if not former and not (verb.tag_ == "VBD" and not any(
             c.dep_ in {"aux", "advmod"} and c.lower_ in {"still", "also", "will"}
             for c in verb.children)):

@@ -114,3 +114,14 @@ COMPANY_NOUNS: frozenset[str] = frozenset({
 })
 
 PRONOUNS: frozenset[str] = frozenset({"he", "she", "him", "her", "his", "hers", "they"})
+
+# News agencies, papers and platforms that carry the news: never the organisation a
+# person left unless the text says so outright ("left Reuters").
+OUTLETS: frozenset[str] = frozenset({
+    "reuters", "bloomberg", "afp", "ap", "associated press", "xinhua", "cnbc", "cnn", "bbc",
+    "financial times", "the financial times", "ft", "wall street journal",
+    "the wall street journal", "wsj", "new york times", "the new york times", "techcrunch",
+    "the verge", "re/code", "recode", "the information", "36kr", "technode", "pandaily",
+    "latepost", "caixin", "yicai", "sina tech", "south china morning post", "scmp",
+    "nikkei", "weibo", "wechat", "linkedin", "daily economic news", "jiemian",
+})

@@ -21,7 +21,7 @@ FLAG_RE = re.compile(
     r"(?:advis|consult)\w*|"
     r"spent (?:\S+ ){1,3}(?:years?|decades?|months)|(?:worked|served) (?:as|at|for)|"
     r"was (?:\S+ ){0,4}(?:president|chairman|chief|director|head|officer|partner)|"
-    r"outgoing|emeritus|last day|"
+    r"outgoing|emeritus|last day|defect\w*|jump\w* (?:ship|from)|used to (?:be|work|run|lead)|"
     r"who (?:led|headed|ran|oversaw|managed|helmed)\b.{1,80}\b(?:join\w*|hired|"
     r"recruited|poached|appointed|named|founded|co-founded|launched))\b",
     re.I,
@@ -97,7 +97,7 @@ DENIAL_RE = re.compile(
 
 FORMER_WORDS = {"former", "ex", "formerly", "erstwhile", "onetime", "one-time", "previously",
                 "once", "ex-"}
-STAY_LEMMAS = {"continue", "remain", "stay", "keep", "retain"}
+STAY_LEMMAS = {"continue", "remain", "stay", "keep", "retain", "maintain"}
 ADVISORY_WORDS = {"consultant", "adviser", "advisor", "advisory", "board", "director",
                   "emeritus", "non-executive", "nonexecutive", "honorary", "consult"}
 INTERNAL_WORDS = {"parent", "subsidiary"}

@@ -649,3 +649,34 @@ def test_successor_with_a_former_post_and_a_retired_predecessor(det: Detector) -
     assert has(found, "Robert Hayes", "Helix Optics"), pairs(found)
     assert has(found, "Peter Mills", "Granite Power"), pairs(found)
     assert len(found) == 2, pairs(found)
+
+
+@pytest.mark.parametrize(("text", "person", "company"), [
+    ("Michael Grant used to be the vice president of global sales at Google. Now he heads "
+     "advertising at Facebook.", "Michael Grant", "Google"),
+    ("Yet another executive has jumped ship from Uber: Robert Hayes, vice president of "
+     "vehicle programs, left on Friday.", "Robert Hayes", "Uber"),
+    ("Feb 23 (Reuters) - Amazon.com Inc Senior Vice President Peter Mills is leaving the "
+     "company on Tuesday, he said in a note shared with Reuters.", "Peter Mills", "Amazon"),
+])
+def test_used_to_jumped_ship_and_datelines(det: Detector, text: str, person: str,
+                                          company: str) -> None:
+    found = det.detect(text)
+    assert has(found, person, company), pairs(found)
+    assert not any(same_company(d.company, "Reuters") for d in found), pairs(found)
+
+
+def test_every_name_in_departures_of_a_list(det: Detector) -> None:
+    found = det.detect("Orbis CEO Tang Wei resigned, followed by the departures of CMO Li "
+                       "Na and sales head Zhou Min on Monday.")
+    assert has(found, "Li Na", "Orbis"), pairs(found)  # the model had "CMO Li Na"
+    assert all(not d.person.startswith("CMO") for d in found), pairs(found)
+    found = det.detect("Orbis confirmed the departures of chief marketing officer Li Na and "
+                       "chief financial officer Wang Jun on Monday.")
+    for person in ("Li Na", "Wang Jun"):
+        assert has(found, person, "Orbis"), pairs(found)
+
+
+def test_step_down_while_remaining_chief_executive(det: Detector) -> None:
+    assert det.detect("Harold Stone will step down as president of Orbis Electronics while "
+                      "remaining chief executive and chairman.") == []
