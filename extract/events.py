@@ -69,9 +69,10 @@ _GOV_ROLE_RE = re.compile(
 # Commission said commissioner X will leave the agency").
 _GOV_ORG_RE = re.compile(
     r"\b(commission|ministry|department of|pentagon|white house|senate|parliament|"
-    r"federal reserve|treasury department|cabinet|congress|(?:communist|labou?r|"
+    r"federal reserve|treasury department|cabinet|(?:communist|labou?r|"
     r"democratic|republican|conservative|socialist|people's) party|politburo|SEC|CFTC|FTC|"
-    r"FCC)\b|^(?:finance|foreign|defen[cs]e|interior|justice|trade|economy|planning)$",
+    r"FCC)\b|^(?:finance|foreign|defen[cs]e|interior|justice|trade|economy|planning|"
+    r"(?:the )?(?:u\.?s\.? )?congress)$",
     re.I)
 _BOARD_ROLE = re.compile(
     r"^(?:(?:the|a|an|its|one|company's|outside|independent|non-?executive)\s+)*"
@@ -1757,10 +1758,9 @@ def _copular_past_role(verb: Token, doc: Doc, ctx: Context, offset: int, sentenc
     if not people or not orgs:
         return
     company = _org_name(orgs[-1])
-    if _hired_by(doc, company) or re.search(
-            rf"\b{re.escape(orgs[-1].text)}\b[^.]*\b(?:named|elected|appointed|hired)\b",
-            prev_text):
-        return  # the new employer itself: "Hanover said Henry ... is a vice president"
+    if _hired_by(doc, company) or re.search(rf"\b{re.escape(orgs[-1].text)}\b", prev_text):
+        return  # the new employer itself: "elected X president of the NPPC. X, who was
+        # vice president of the NPPC, ..." is a promotion
     role = _span_text(t for t in attr.subtree if t.ent_type_ != "PERSON")
     dest = _hiring_org(doc, exclude=company)
     for person, resolved, anchor in people:
