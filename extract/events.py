@@ -72,7 +72,7 @@ _GOV_ORG_RE = re.compile(
     r"federal reserve|treasury department|cabinet|(?:communist|labou?r|"
     r"democratic|republican|conservative|socialist|people's) party|politburo|SEC|CFTC|FTC|"
     r"FCC)\b|^(?:finance|foreign|defen[cs]e|interior|justice|trade|economy|planning|"
-    r"(?:the )?(?:u\.?s\.? )?congress)$",
+    r"(?:the )?(?:u\.?s\.? )?congress|(?:the )?party)$",
     re.I)
 _BOARD_ROLE = re.compile(
     r"^(?:(?:the|a|an|its|one|company's|outside|independent|non-?executive)\s+)*"
@@ -1522,8 +1522,14 @@ def _moves(doc: Doc, ctx: Context, offset: int, sentence: str, prev_text: str,
         # (a) "X, former head of Y" / "former Y executive X", with a hire/join in the
         #     sentence or the one before ("... named Beggs president. Beggs, formerly
         #     executive vice president of Tambrands, succeeds ...").
-        np = _former_title(tok) if move_here or move_prev else None
-        if np is not None:
+        np = _former_title(tok)
+        moved = move_here or move_prev
+        if np is not None and (moved or low in {"former", "ex", "erstwhile", "onetime"}
+                               or low.startswith("ex-") or any(t.lower_ == "now" for t in doc)):
+            # With no move told, "former chairman X" still says X left; the organisation
+            # may then come from the context ("its former chairman", "Former President X").
+            # "X, previously the studio's operations chief" is a step inside, told with an
+            # appointment, unless the text says where X is now.
             anchors: list[Token] = []
             if np.dep_ == "appos":
                 anchors = [np.head]
@@ -1532,30 +1538,43 @@ def _moves(doc: Doc, ctx: Context, offset: int, sentence: str, prev_text: str,
                     anchors.append(child)
             if np.dep_ == "compound":
                 anchors.append(np.head)
+            if not anchors:
+                # "The former chairman of X Bank, Peter Mills, ...": the parser hangs the
+                # name on the organisation.
+                anchors = [t for t in np.subtree if t.dep_ == "appos"
+                           and t.ent_type_ == "PERSON" and _is_org_ent(_ent_of(t.head))]
             people = []
             for a in anchors:
                 people.extend(persons_of(a, ctx, offset))
             if not people:
                 continue
-            orgs = _orgs_in(subtree_skip(np, {"relcl"}))
-            if not orgs:
-                continue
-            # "former Google vice president for Android": the title's own organisation.
-            direct = [o for o in orgs if o.root.head.i == np.i
-                      and o.root.dep_ in {"compound", "nmod", "poss"}]
-            if direct:
-                company = _org_name(direct[0])
+            orgs = [o for o in _orgs_in(subtree_skip(np, {"relcl"})) if not _incidental(o)]
+            penalty = 0.0
+            if orgs:
+                # "former Google vice president for Android": the title's own organisation.
+                direct = [o for o in orgs if o.root.head.i == np.i
+                          and o.root.dep_ in {"compound", "nmod", "poss"}]
+                if direct:
+                    company = _org_name(direct[0])
+                else:
+                    company = _org_name(orgs[-1]) if len(orgs) > 1 else _org_name(orgs[0])
+            elif moved or any(_lemma(t) in _HIRE_LEMMAS | {"promote", "elevate"}
+                              for t in doc):
+                continue  # "promoted X, previously head of its Guangdong region": inside
             else:
-                company = _org_name(orgs[-1]) if len(orgs) > 1 else _org_name(orgs[0])
+                company, penalty = _resolve_org(np, people[0][2], [], ctx, offset, None)
+                if not company:
+                    continue
             if _hired_by(doc, company):
                 continue  # "Kuaishou named X, formerly head of Kuaishou's ...": internal
-            dest = _hiring_org(doc, exclude=company)
+            dest = _hiring_org(doc, exclude=company) if moved else None
             role = _span_text(t for t in np.subtree if t.ent_type_ != "PERSON")
+            base = 0.78 if moved else 0.62
             for person, resolved, anchor in people:
                 if _government(role, sentence, anchor):
                     continue
                 _make(cands, person, company, role, dest, None, sentence,
-                      0.78 - (0.08 if resolved else 0))
+                      base - penalty - (0.08 if resolved else 0))
         # (b) "previously/formerly/once led|was|headed ... X"
         if low in {"previously", "formerly", "once"} and tok.dep_ == "advmod":
             verb = tok.head

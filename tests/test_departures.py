@@ -680,3 +680,20 @@ def test_every_name_in_departures_of_a_list(det: Detector) -> None:
 def test_step_down_while_remaining_chief_executive(det: Detector) -> None:
     assert det.detect("Harold Stone will step down as president of Orbis Electronics while "
                       "remaining chief executive and chairman.") == []
+
+
+@pytest.mark.parametrize(("text", "person", "company"), [
+    ("The former chairman of Harlow Savings Bank, Peter Mills, pleaded guilty to charges of "
+     "bank bribery.", "Peter Mills", "Harlow Savings Bank"),
+    ("Last week, former Granite Power executive Robert Hayes was charged with insider "
+     "dealing.", "Robert Hayes", "Granite Power"),
+])
+def test_a_former_post_says_the_post_was_left(det: Detector, text: str, person: str,
+                                             company: str) -> None:
+    found = det.detect(text)
+    assert has(found, person, company), pairs(found)
+
+
+def test_a_former_post_inside_a_promotion_is_not_a_departure(det: Detector) -> None:
+    assert det.detect("Orbis has reorganised its sales team. The company promoted Tom Becker, "
+                      "previously head of its Guangdong region, to senior vice president.") == []
