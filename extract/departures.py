@@ -27,6 +27,7 @@ from extract.events import (
     clean_person,
     elsewhere,
     has_org,
+    hyphen_prefix,
     keeps_no_lead,
     persons_of,
     refers_back,
@@ -175,7 +176,8 @@ class Detector:
                     if name:
                         persons.append(Mention(off + ent.start_char, name))
                 elif ent.label_ == "ORG" and not _incidental_org(doc, ent.start):
-                    orgs.append(Mention(off + ent.start_char, ent.text))
+                    prefix = hyphen_prefix(ent)
+                    orgs.append(Mention(off + ent.start_char - len(prefix), prefix + ent.text))
         return Context(persons=persons, orgs=orgs)
 
     def _extract(self, item: _Item) -> list[Departure]:

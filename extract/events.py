@@ -71,19 +71,21 @@ _GOV_ORG_RE = re.compile(
     r"\b(commission|ministry|department of|pentagon|white house|senate|parliament|"
     r"federal reserve|treasury department|cabinet|(?:communist|labou?r|"
     r"democratic|republican|conservative|socialist|people's) party|politburo|SEC|CFTC|FTC|"
-    r"FCC)\b|^(?:finance|foreign|defen[cs]e|interior|justice|trade|economy|planning|"
+    r"FCC|navy|army|air force|marine corps)\b|"
+    r"^(?:finance|foreign|defen[cs]e|interior|justice|trade|economy|planning|"
     r"(?:the )?(?:u\.?s\.? )?congress|(?:the )?party)$",
     re.I)
 _BOARD_ROLE = re.compile(
-    r"^(?:(?:the|a|an|its|one|company's|outside|independent|non-?executive)\s+)*"
-    r"(?:directors?|board members?|member of the board)$", re.I)
+    r"^(?:(?:the|a|an|its|one|two|three|four|company's|outside|independent|non-?executive)"
+    r"\s+)*(?:directors?|board members?|members? of (?:the|its) board)$", re.I)
 _TITLE_WORDS = {"mr", "mrs", "ms", "dr", "sir", "dame", "prof", "professor", "mr.", "mrs.",
                 "ms.", "dr.", "lord", "lady"}
 _NON_LEADING = {"employee", "employees", "staff", "worker", "workers", "staffer",
                 "staffers", "intern", "contractor", "people", "members", "analyst",
                 "associate", "assistant", "clerk", "developer", "programmer", "reporter",
                 "trainee", "salesperson", "technician", "designer", "engineer", "writer",
-                "junior", "user", "users", "student", "students"} | PROFESSIONS
+                "junior", "user", "users", "student", "students", "auditor", "auditors",
+                "accountant", "accountants"} | PROFESSIONS
 # Words that make a role leading even next to a non-leading noun ("chief engineer").
 _LEADING = {"chief", "head", "president", "vice", "ceo", "cto", "cfo", "coo", "cio", "vp",
             "chairman", "chairwoman", "chair", "founder", "co-founder", "cofounder",
@@ -272,6 +274,15 @@ def _orgs_in(tokens: list[Token]) -> list[Span]:
     return out
 
 
+def hyphen_prefix(ent: Span) -> str:
+    """"Phone-A-Gram System Inc": the model often starts the entity after the hyphens."""
+    doc, k = ent.doc, ent.start
+    while k >= 2 and doc[k - 1].text == "-" and not doc[k - 1].whitespace_ and \
+            not doc[k - 2].whitespace_ and doc[k - 2].text.isalnum():
+        k -= 2
+    return doc[k:ent.start].text if k < ent.start else ""
+
+
 def _named_unit(ent: Span) -> bool:
     """"its Northeast Group", "the Zen Division": a unit whose name carries the unit noun,
     owned by the company the text is about."""
@@ -284,8 +295,8 @@ def _named_unit(ent: Span) -> bool:
 
 def _org_name(ent: Span) -> str:
     """The organisation of a span, with a possessive parent noted: "Twitch (Amazon)"."""
-    name = ent.text
     doc = ent.doc
+    name = hyphen_prefix(ent) + ent.text
     # "American Express'<AXP> Travel Related Services Co Inc": token-level possessor.
     k = ent.start - 1
     if k >= 2 and doc[k].text == ">":
@@ -1043,9 +1054,11 @@ def _resolve_org(trigger: Token, anchor: Token, dest_toks: list[Token], ctx: Con
     for child in trigger.children:
         if child.dep_ == "prep" and child.lower_ in {"from", "as", "of", "at", "with"}:
             for pobj in (c for c in child.children if c.dep_ == "pobj"):
-                name, _ = _org_from_np(pobj)
+                name, pkind = _org_from_np(pobj)
                 if name:
                     return name, 0.0
+                if pkind == "refer" and child.lower_ == "from":
+                    kind = "refer"  # "resigned from the bank": one named before
     desc = [t for t in _descriptor_tokens(anchor) if t.i not in dest_ids]
     orgs = [o for o in _orgs_in(desc) if not _incidental(o)]
     # "Baidu COO and former Microsoft executive Qi Lu will step down": the current post.
@@ -1063,6 +1076,11 @@ def _resolve_org(trigger: Token, anchor: Token, dest_toks: list[Token], ctx: Con
                     found = own or found
                     if found and found[0].start not in dest_ids and not _incidental(found[0]):
                         return _org_name(found[0]), 0.05
+                    if not found and child.lower_ in {"company", "it"} and \
+                            trigger.lemma_.lower() in REPLACE_LEMMAS and ctx.orgs:
+                        # "The company said Niglio replaces DeSanctis": wire copy's
+                        # "the company" is the one the story opened with.
+                        return ctx.orgs[0].text, 0.1
     sent_orgs = [e for e in doc.ents if _is_org_ent(e) and e.start not in dest_ids
                  and not any(e.start <= i < e.end for i in dest_ids) and not _incidental(e)
                  and not (e.start > trigger.i and _other_clause(e.root, trigger))]
@@ -1245,6 +1263,9 @@ def _direct(tok: Token, kind: str, ctx: Context, offset: int, sentence: str,
             return
     else:
         for subj in _subjects(tok):
+            if subj.lemma_.lower() in {"member", "trustee"} and any(
+                    t.lower_ == "board" for t in subj.subtree):
+                return  # "two members of the board, X and Y, will retire": seats only
             people = persons_of(subj, ctx, offset)
             if people:
                 people = people + _companions(subj, tok, ctx, offset)

@@ -697,3 +697,35 @@ def test_a_former_post_says_the_post_was_left(det: Detector, text: str, person: 
 def test_a_former_post_inside_a_promotion_is_not_a_departure(det: Detector) -> None:
     assert det.detect("Orbis has reorganised its sales team. The company promoted Tom Becker, "
                       "previously head of its Guangdong region, to senior vice president.") == []
+
+
+def test_hyphenated_company_name_is_kept_whole(det: Detector) -> None:
+    found = det.detect("Phone-A-Gram System Inc said it named Eugene Mora its chairman. Mora "
+                       "succeeds Fred Peterson, who resigned.")
+    assert [d.company for d in found] == ["Phone-A-Gram System Inc"], pairs(found)
+
+
+@pytest.mark.parametrize("text", [
+    "AST Research Inc said two members of the board, Michael Child and Henry McCance, will "
+    "retire at the meeting.",
+    "Heck's Inc said it has named Touche Ross and Co to replace KMG Main Hurdman as auditor.",
+    "Before that, Donald Engen had been in the U.S. Navy for 36 years and retired as an "
+    "admiral.",
+])
+def test_board_seats_auditors_and_the_military(det: Detector, text: str) -> None:
+    assert det.detect(text) == [], pairs(det.detect(text))
+
+
+def test_the_company_said_is_the_company_the_story_opened_with(det: Detector) -> None:
+    found = det.detect("Lumen Devices Inc said Richard Niglio has been appointed chairman. "
+                       "Niglio is currently president of Victoria Station Inc, a restaurant "
+                       "chain. The company said Niglio replaces James DeSanctis.")
+    assert has(found, "James DeSanctis", "Lumen Devices"), pairs(found)
+
+
+def test_resigned_from_the_bank_refers_back(det: Detector) -> None:
+    found = det.detect("Last week, former Harlow Savings Bank executive Peter Mills was charged. "
+                       "Mills resigned from the bank last year and was later charged over "
+                       "deals in shares of Granite Power Plc.")
+    assert has(found, "Peter Mills", "Harlow Savings Bank"), pairs(found)
+    assert not any(same_company(d.company, "Granite Power") for d in found), pairs(found)
