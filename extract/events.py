@@ -768,6 +768,8 @@ def keeps_no_lead(lows: set[str]) -> bool:
     the board" keeps the chair; "remain on the board as chairman emeritus" does not)."""
     if not lows & ADVISORY_WORDS:
         return False
+    if "committee" in lows:
+        lows = lows - {"executive"}  # "a director and executive committee member": a seat
     return not (lows & _HEAD_ROLES and not lows & _HONORARY)
 
 
@@ -1083,7 +1085,8 @@ def _resolve_org(trigger: Token, anchor: Token, dest_toks: list[Token], ctx: Con
                         return ctx.orgs[0].text, 0.1
     sent_orgs = [e for e in doc.ents if _is_org_ent(e) and e.start not in dest_ids
                  and not any(e.start <= i < e.end for i in dest_ids) and not _incidental(e)
-                 and not (e.start > trigger.i and _other_clause(e.root, trigger))]
+                 and not (e.start > trigger.i and _other_clause(e.root, trigger))
+                 and not _cause_of(e, trigger)]
     # An organisation in another person's apposition is theirs ("Beggs, formerly of
     # Tambrands, succeeds Kress, who retired"): the article's company comes first, then,
     # if it names none before, theirs ("X, CTO at OpenAI, along with Y, resigned").
@@ -1101,6 +1104,21 @@ def _resolve_org(trigger: Token, anchor: Token, dest_toks: list[Token], ctx: Con
     if theirs:
         return _org_name(theirs[0]), 0.15
     return None, 0.0
+
+
+_CAUSE_PREPS = {"over", "amid", "because", "despite"}  # not "after nine years at X"
+
+
+def _cause_of(ent: Span, trigger: Token) -> bool:
+    """"resigned in January over the Guinness affair": the occasion, not the employer."""
+    tok = ent.root
+    for _ in range(4):
+        if tok.head is tok:
+            return False
+        if tok.dep_ == "prep" and tok.lower_ in _CAUSE_PREPS and tok.head.i == trigger.i:
+            return True
+        tok = tok.head
+    return False
 
 
 def _describes_someone_else(ent: Span, anchor: Token) -> bool:
@@ -1394,6 +1412,10 @@ def _companions(subj: Token, verb: Token, ctx: Context, offset: int) -> list[
     named in the "along with" / "together with" phrase leaves too."""
     out: list[tuple[str, bool, Token]] = []
     withs = []
+    # "X, head of finance Y and director Z all resigned": the parser buries the list in
+    # the first name's apposition; "all"/"both" says every name there is a subject.
+    if any(c.lower_ in {"all", "both"} for h in (subj, verb) for c in h.children):
+        withs.append(subj)
     for holder in (subj, verb):
         for prep in holder.children:
             if prep.lower_ in {"along", "together"}:
@@ -1536,8 +1558,9 @@ def _moves(doc: Doc, ctx: Context, offset: int, sentence: str, prev_text: str,
     """Narrated careers: former roles, "previously led", "before joining", "from X"."""
     move_here = any(_lemma(t) in MOVE_LEMMAS and t.pos_ == "VERB" for t in doc)
     move_prev = bool(re.search(
-        r"\b(named|hired|appointed|joins|joined|joining|recruited|poached|tapped|elected|"
-        r"has hired|brought in)\b", prev_text, re.I))
+        r"\b(named|hired|appointed|joins?|joined|joining|recruited|poached|tapped|elected|"
+        r"has hired|brought in|assumes?|assumed|succeed(?:s|ed|ing)?|replac(?:es|ed|ing))\b",
+        prev_text, re.I))
     for tok in doc:
         low = tok.lower_
         # (a) "X, former head of Y" / "former Y executive X", with a hire/join in the
@@ -1781,7 +1804,9 @@ def _copular_past_role(verb: Token, doc: Doc, ctx: Context, offset: int, sentenc
             attr.lower_ in ROLE_WORDS or attr.lemma_.lower() in ROLE_WORDS):
         return
     former = any(c.lower_ in FORMER_WORDS for c in attr.children) or _used_to(verb)
-    if not former and not (verb.tag_ == "VBD" and not any(
+    pluperfect = verb.tag_ == "VBN" and any(c.dep_ == "aux" and c.lower_ == "had"
+                                            for c in verb.children)  # "had been president"
+    if not former and not ((verb.tag_ == "VBD" or pluperfect) and not any(
             c.dep_ in {"aux", "advmod"} and c.lower_ in {"still", "also", "will"}
             for c in verb.children)):
         return

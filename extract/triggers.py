@@ -20,7 +20,8 @@ FLAG_RE = re.compile(
     r"(?:mov|shift|transition|becom)\w*\s+(?:in)?(?:to\s+)?(?:an?\s+|the\s+)?(?:\w+\s+)?"
     r"(?:advis|consult)\w*|"
     r"spent (?:\S+ ){1,3}(?:years?|decades?|months)|(?:worked|served) (?:as|at|for)|"
-    r"was (?:\S+ ){0,4}(?:president|chairman|chief|director|head|officer|partner)|"
+    r"(?:was|had been) (?:\S+ ){0,4}(?:president|chairman|chief|director|head|officer|"
+    r"partner)|"
     r"outgoing|emeritus|last day|defect\w*|jump\w* (?:ship|from)|used to (?:be|work|run|lead)|"
     r"who (?:led|headed|ran|oversaw|managed|helmed)\b.{1,80}\b(?:join\w*|hired|"
     r"recruited|poached|appointed|named|founded|co-founded|launched))\b",

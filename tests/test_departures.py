@@ -729,3 +729,32 @@ def test_resigned_from_the_bank_refers_back(det: Detector) -> None:
                        "deals in shares of Granite Power Plc.")
     assert has(found, "Peter Mills", "Harlow Savings Bank"), pairs(found)
     assert not any(same_company(d.company, "Granite Power") for d in found), pairs(found)
+
+
+def test_a_list_of_names_that_all_resigned(det: Detector) -> None:
+    found = det.detect("Harlow Group Plc said its profits fell. Harlow chief executive Peter "
+                       "Mills, head of corporate finance Robert Hayes and senior director Tom "
+                       "Becker all resigned in January over the Guinness affair.")
+    for person in ("Peter Mills", "Robert Hayes", "Tom Becker"):
+        assert has(found, person, "Harlow Group"), pairs(found)
+    assert not any(same_company(d.company, "Guinness") for d in found), pairs(found)
+
+
+def test_after_years_at_is_the_employer_not_a_cause(det: Detector) -> None:
+    found = det.detect("After nine years at Sinopay, chief risk officer Huang Zhiqiang is "
+                       "leaving the payments company at the end of the month.")
+    assert has(found, "Huang Zhiqiang", "Sinopay"), pairs(found)
+
+
+@pytest.mark.parametrize(("text", "person", "company"), [
+    ("Lumen Devices Inc said it named Michael Grant its chairman. Grant succeeds Peter Mills, "
+     "who resigned. Grant had been president of Helix Optics Corp.", "Michael Grant",
+     "Helix Optics"),
+    ("Lacana Mining Corp said Gil Leathley was appointed president, replacing William Gross "
+     "who retired. The company said Gross will continue as a director and executive "
+     "committee member.", "William Gross", "Lacana Mining"),
+])
+def test_pluperfect_posts_and_committee_seats(det: Detector, text: str, person: str,
+                                              company: str) -> None:
+    found = det.detect(text)
+    assert has(found, person, company), pairs(found)
