@@ -1758,8 +1758,8 @@ def _hired_from_owner(verb: Token, doc: Doc, ctx: Context, offset: int, sentence
     obj = next((c for c in verb.children if c.dep_ in {"dobj", "nsubjpass"}), None)
     if obj is None:
         return
-    if obj.ent_type_ == "PERSON":
-        holder = obj
+    if obj.ent_type_ == "PERSON" or (obj.pos_ == "PROPN" and persons_of(obj, ctx, offset)):
+        holder = obj  # also a name the model missed: "lured Apple executive RJ Pittman"
     elif obj.lower_ in ROLE_WORDS:  # "hired Xiaomi finance chief, X": the title is the object
         holder = next((c for c in obj.children if c.dep_ == "appos"
                        and c.ent_type_ == "PERSON"), None)
@@ -1862,11 +1862,13 @@ def _past_tenure(tok: Token) -> bool:
         if tok.dep_ != "relcl" or person.ent_type_ != "PERSON" or not any(
                 c.dep_ == "prep" and c.lower_ in {"at", "for"} for c in tok.children):
             return False
-        # The person must be the one who moves, and not only onto a board.
+        # The person must be the one who moves ("X, who ran ..., has joined Y", "Y hired
+        # X, who led ... at Z"), and not only onto a board.
         main = person.head
-        return person.dep_ in {"nsubj", "nsubjpass"} and _lemma(main) in MOVE_LEMMAS and \
-            not any(c.dep_ in {"dobj", "attr"} and c.lower_ in _BOARD_WORDS
-                    for c in main.children)
+        moves = (person.dep_ in {"nsubj", "nsubjpass"} and _lemma(main) in MOVE_LEMMAS) or (
+            person.dep_ == "dobj" and _lemma(main) in {"hire", "poach", "recruit", "lure"})
+        return moves and not any(c.dep_ in {"dobj", "attr"} and c.lower_ in _BOARD_WORDS
+                                 for c in main.children)
     if _lemma(tok) not in {"spend", "work", "serve"}:
         return False
     if _lemma(tok) == "spend":
@@ -1885,7 +1887,9 @@ def _tenure(verb: Token, doc: Doc, ctx: Context, offset: int, sentence: str,
     orgs = _orgs_in(scope)
     if not people or not orgs:
         return
-    company = _org_name(orgs[0])
+    # "led Mac hardware development at Apple": the employer is the one worked "at".
+    at = [o for o in orgs if o.root.dep_ == "pobj" and o.root.head.lower_ in {"at", "for"}]
+    company = _org_name((at or orgs)[0])
     if _hired_by(doc, company):
         return
     dest = _main_destination(verb, company) or _hiring_org(doc, exclude=company)

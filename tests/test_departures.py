@@ -758,3 +758,16 @@ def test_pluperfect_posts_and_committee_seats(det: Detector, text: str, person: 
                                               company: str) -> None:
     found = det.detect(text)
     assert has(found, person, company), pairs(found)
+
+
+@pytest.mark.parametrize(("text", "person", "company"), [
+    ("Just a week after eBay lured Apple e-commerce executive RJ Pittman to join its ranks, "
+     "Apple has lost another member of its executive team.", "RJ Pittman", "Apple"),
+    ("Tesla Motors said it has hired Doug Field, who led Mac hardware development at Apple, "
+     "to lead the company's development of new vehicles.", "Doug Field", "Apple"),
+])
+def test_hired_people_named_with_their_past_employer(det: Detector, text: str, person: str,
+                                                    company: str) -> None:
+    found = det.detect(text)
+    assert has(found, person, company), pairs(found)
+    assert len(found) == 1, pairs(found)
