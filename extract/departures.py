@@ -24,6 +24,7 @@ from extract.events import (
     Candidate,
     Context,
     Mention,
+    _subjects,
     clean_person,
     elsewhere,
     has_org,
@@ -270,10 +271,10 @@ def _stay_vetoes(doc: Doc, ctx: Context, offset: int) -> list[str]:
             continue
         if not (lows & ROLE_WORDS or lows & {"parent", "charge"}):
             continue
-        subj = next((c for c in tok.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
-        if subj is None:
-            continue
-        out.extend(_veto_names(subj, ctx, offset))
+        # "She will take on a new role and will maintain her duties as ...": a conjoined
+        # verb borrows the subject.
+        for subj in _subjects(tok)[:1]:
+            out.extend(_veto_names(subj, ctx, offset))
     return out
 
 

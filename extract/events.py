@@ -625,6 +625,12 @@ def _destination(trigger: Token) -> tuple[str | None, list[Token]]:
 def _destination_children(trigger: Token, children: list[Token],
                           loose: bool = False) -> tuple[str | None, list[Token]]:
     for child in children:
+        # "defected to Lyft", "jumped ship to Meta": the organisation gone to.
+        if child.dep_ == "prep" and child.lower_ == "to" and _lemma(trigger) in {
+                "defect", "jump", "move", "decamp", "head"}:
+            pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
+            if pobj is not None and _is_org_ent(_ent_of(pobj)):
+                return _ent_of(pobj).text, list(child.subtree)
         if child.dep_ == "prep" and child.lower_ == "for":
             pobj = [c for c in child.children if c.dep_ == "pobj"]
             if pobj:
@@ -1394,6 +1400,15 @@ def _remains_in_charge(trigger: Token) -> bool:
         # "but remain on the board as chairman emeritus" is an honour, not the lead.
         if words & _KEPT_TITLES and not words & (ADVISORY_WORDS | _ADVISORY_NOUNS):
             return True
+    # "..., reports said Saturday, while remaining CEO and chairman": the parser hangs the
+    # subject-less "while" clause anywhere in the sentence.
+    for clause in trigger.doc:
+        if clause.dep_ == "advcl" and clause.lemma_.lower() in STAY_LEMMAS and any(
+                c.dep_ == "mark" and c.lower_ in _CONCESSIVE for c in clause.children) and \
+                not any(c.dep_ in {"nsubj", "nsubjpass"} for c in clause.children):
+            words = {t.lower_ for t in clause.subtree}
+            if words & (_KEPT_TITLES | {"ceo"}) and not words & (ADVISORY_WORDS | _ADVISORY_NOUNS):
+                return True
     head = trigger
     while head.dep_ not in {"advcl", "ROOT"} and head.head is not head:
         head = head.head

@@ -28,7 +28,8 @@ FLAG_RE = re.compile(
     re.I,
 )
 # Sentences that may veto a departure ("will remain chief executive").
-STAY_RE = re.compile(r"\b(remain\w*|continu\w*|stay\w*|parent|becom(?:e|es|ing))\b", re.I)
+STAY_RE = re.compile(r"\b(remain\w*|continu\w*|stay\w*|maintain\w*|retain\w*|parent|"
+                     r"becom(?:e|es|ing))\b", re.I)
 # Someone to attach the event to: a pronoun or a title when NER found no person.
 PERSONISH_RE = re.compile(
     r"\b(he|she|his|her|who|chairman|chairwoman|president|chief|ceo|cto|cfo|coo|officer|"

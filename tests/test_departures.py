@@ -771,3 +771,21 @@ def test_hired_people_named_with_their_past_employer(det: Detector, text: str, p
     found = det.detect(text)
     assert has(found, person, company), pairs(found)
     assert len(found) == 1, pairs(found)
+
+
+@pytest.mark.parametrize("text", [
+    "Harold Stone, head of Orbis Electronics, is to step down as the firm's president, "
+    "reports said Saturday, while remaining CEO and chairman.",
+    "Orbis co-founder Jane Porter has stepped down from her roles as president and board "
+    "director. She will take on a new role as partner and will maintain her current duties "
+    "including serving as chief people officer.",
+])
+def test_kept_duties_said_loosely(det: Detector, text: str) -> None:
+    assert det.detect(text) == [], pairs(det.detect(text))
+
+
+def test_defected_to_is_the_destination(det: Detector) -> None:
+    (dep,) = det.detect("Tesla is losing executives. Sales chief Jon McNeil defected to Lyft "
+                        "in February.")
+    assert dep.person == "Jon McNeil" and same_company(dep.company, "Tesla")
+    assert dep.destination == "Lyft"
