@@ -35,7 +35,7 @@ from extract.events import (
     sentence_candidates,
     subtree_skip,
 )
-from extract.gazetteer import ROLE_WORDS
+from extract.gazetteer import OUTLETS, ROLE_WORDS
 from extract.names import company_key, person_key, same_company, same_person
 from extract.nlp import ModelNotFound, Pipelines, load_pipelines
 from extract.triggers import FLAG_RE, STAY_LEMMAS, worth_parsing
@@ -176,7 +176,8 @@ class Detector:
                     name = clean_person(ent.text)
                     if name:
                         persons.append(Mention(off + ent.start_char, name))
-                elif ent.label_ == "ORG" and not _incidental_org(doc, ent.start):
+                elif ent.label_ == "ORG" and not _incidental_org(doc, ent.start) and \
+                        ent.text.lower() not in OUTLETS:
                     prefix = hyphen_prefix(ent)
                     orgs.append(Mention(off + ent.start_char - len(prefix), prefix + ent.text))
         return Context(persons=persons, orgs=orgs)

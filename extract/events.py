@@ -54,7 +54,7 @@ _BLOCK_HEADS_STRICT = {"deny", "refuse", "reject", "demand", "call", "urge", "pr
                        "speculation", "threaten", "resist", "shrug", "rebuff", "avoid",
                        "refusal", "possibility", "whether", "fear", "claim", "allege",
                        "fabricate", "fabrication", "survive", "attempt", "bid", "effort",
-                       "campaign", "motion", "proposal", "plot", "prepare"}
+                       "campaign", "motion", "proposal", "plot"}
 _HYPO_MODALS = {"might", "could", "may", "should", "must"}
 _SAY_LEMMAS = {"say", "announce", "tell", "confirm", "report", "disclose", "state", "add",
                "note", "reveal", "write", "accept"}
@@ -91,7 +91,8 @@ _LEADING = {"chief", "head", "president", "vice", "ceo", "cto", "cfo", "coo", "c
             "chairman", "chairwoman", "chair", "founder", "co-founder", "cofounder",
             "director", "officer", "executive", "lead", "leader", "principal", "partner",
             "managing", "general", "manager", "scientist", "senior", "svp", "evp", "boss",
-            "led", "headed", "ran", "managed", "oversaw", "architect", "distinguished"}
+            "led", "headed", "ran", "managed", "oversaw", "architect", "distinguished",
+            "leading"}
 _TECH_ORG_SET = set(TECH_ORGS)
 _COMPANY_ENDINGS = ("maker", "company", "firm", "giant", "group", "provider", "operator",
                     "retailer", "developer", "platform", "startup", "start-up", "bank",
@@ -416,6 +417,24 @@ def _fallback_name(tok: Token) -> str | None:
     return " ".join(t.text for t in name_toks)
 
 
+def _speaker_of(pronoun: Token, ctx: Context, offset: int) -> str | None:
+    """"X said on Wednesday that he has left the company": in reported speech the pronoun
+    is the speaker, whoever was named last."""
+    head = pronoun.head
+    for _ in range(4):
+        if head.dep_ == "ccomp" and _lemma(head.head) in _SAY_LEMMAS | {"post", "tweet"}:
+            subj = next((c for c in head.head.children if c.dep_ == "nsubj"), None)
+            if subj is None or subj.ent_type_ != "PERSON":
+                return None
+            ent = _ent_of(subj)
+            name = clean_person(ent.text) if ent is not None else ""
+            return ctx.full_name(name, offset + char_at(ent[0])) if name else None
+        if head.head is head:
+            return None
+        head = head.head
+    return None
+
+
 def persons_of(tok: Token, ctx: Context, offset: int, deep: bool = True) -> list[
         tuple[str, bool, Token]]:
     """Named people a subject/object token refers to: (name, resolved?, anchor token)."""
@@ -423,6 +442,9 @@ def persons_of(tok: Token, ctx: Context, offset: int, deep: bool = True) -> list
     if low in {"who", "that", "whom"} and tok.head.dep_ in {"relcl", "acl"}:
         return persons_of(tok.head.head, ctx, offset, deep)
     if low in {"he", "she", "his", "her", "him"}:
+        speaker = _speaker_of(tok, ctx, offset)
+        if speaker:
+            return [(speaker, True, tok)]
         name = ctx.last_person(offset + char_at(tok))
         return [(name, True, tok)] if name else []
     found: list[tuple[str, bool, Token]] = []
@@ -550,6 +572,9 @@ def _descriptor_tokens(anchor: Token) -> list[Token]:
     for child in anchor.children:
         if child.dep_ == "relcl" and _lemma(child) in MOVE_LEMMAS:
             continue  # "X, who is joining Y as president": Y is where X goes
+        if child.dep_ == "relcl" and any(c.lower_ in {"also", "concurrently"}
+                                         for c in child.children):
+            continue  # "X, who also serves as a professor at McGill": a post on the side
         if child.dep_ in {"appos", "compound", "relcl", "poss", "amod", "nmod", "acl"}:
             out.extend(child.subtree)
         elif child.dep_ == "prep" and child.lower_ in {"of", "at", "from"}:
@@ -733,6 +758,9 @@ def _blocked(trigger: Token) -> bool:
             return True
         if lemma == "plan" and tok.pos_ == "NOUN":
             return True
+        if lemma == "prepare" and prev.dep_ != "xcomp":
+            return True  # "Apple is preparing for Cook to step down" (not "X is preparing
+            # to leave", said of oneself)
         if lemma == "expect" and any(c.lower_ == "had" for c in tok.children):
             return True  # "who had been expected to retire": it did not happen
         if any(c.dep_ == "neg" for c in tok.children) and _neg_scope(prev, tok):
@@ -1923,8 +1951,9 @@ def _former_title(tok: Token) -> Token | None:
     low = tok.lower_
     if low in {"former", "ex", "erstwhile", "onetime"} or low.startswith("ex-"):
         np = tok.head
-        if np.lower_ in ROLE_WORDS or np.lemma_.lower() in ROLE_WORDS:
-            return np
+        if np.lower_ in ROLE_WORDS or np.lemma_.lower() in ROLE_WORDS or \
+                np.lower_.removeprefix("co-") in ROLE_WORDS:
+            return np  # "the former co-CTO of Tencent"
         return None
     if low in {"formerly", "previously", "once"} and tok.dep_ == "advmod" and \
             tok.head.dep_ == "appos" and _namelike(tok.head.head) and (

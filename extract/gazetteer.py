@@ -123,5 +123,8 @@ OUTLETS: frozenset[str] = frozenset({
     "the wall street journal", "wsj", "new york times", "the new york times", "techcrunch",
     "the verge", "re/code", "recode", "the information", "36kr", "technode", "pandaily",
     "latepost", "caixin", "yicai", "sina tech", "south china morning post", "scmp",
-    "nikkei", "weibo", "wechat", "linkedin", "daily economic news", "jiemian",
+    "nikkei", "weibo", "wechat", "linkedin", "daily economic news", "jiemian", "ians", "pti",
+    "ani", "yonhap", "kyodo", "dpa", "bernama", "leiphone",
+    # stock exchanges, as in "(NASDAQ: LI, HKG: 2015)"
+    "nasdaq", "nyse", "hkg", "hkex", "sse", "szse", "tse", "lse", "otc",
 })

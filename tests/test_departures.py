@@ -789,3 +789,22 @@ def test_defected_to_is_the_destination(det: Detector) -> None:
                         "in February.")
     assert dep.person == "Jon McNeil" and same_company(dep.company, "Tesla")
     assert dep.destination == "Lyft"
+
+
+def test_pronoun_in_reported_speech_is_the_speaker(det: Detector) -> None:
+    found = det.detect("Orbis hired Tom Becker last year. Peter Mills, a director at Lumen "
+                       "Devices, said on Wednesday that he has left the company.")
+    assert has(found, "Peter Mills", "Lumen Devices"), pairs(found)
+    assert not any(d.person == "Tom Becker" for d in found), pairs(found)
+
+
+def test_preparing_to_leave_oneself_is_a_departure(det: Detector) -> None:
+    found = det.detect("Sources say Zhou Min, vice president of large models at Orbis, is "
+                       "preparing to leave the company.")
+    assert has(found, "Zhou Min", "Orbis"), pairs(found)
+
+
+def test_stock_codes_are_not_employers(det: Detector) -> None:
+    found = det.detect("Orbis Auto (NASDAQ: OA, HKG: 2015) is losing another executive. Zhang "
+                       "Xiao, president of the company's second product line, will depart.")
+    assert not any(d.company in {"HKG", "NASDAQ"} for d in found), pairs(found)
