@@ -255,7 +255,10 @@ def _stay_vetoes(doc: Doc, ctx: Context, offset: int) -> list[str]:
     for tok in doc:
         if tok.pos_ not in {"VERB", "AUX"}:
             continue
-        if tok.lemma_.lower() == "become":
+        if tok.lemma_.lower() == "become" or (tok.lemma_.lower() == "be" and any(
+                c.dep_ == "aux" and c.lower_ == "will" for c in tok.children) and any(
+                c.dep_ == "attr" for c in tok.children)):
+            # "Boy will be the vice chairman of the board": a top post kept.
             out.extend(_becomes_head(tok, ctx, offset))
             continue
         if tok.lemma_.lower() not in STAY_LEMMAS:
@@ -300,8 +303,8 @@ def _becomes_head(verb: Token, ctx: Context, offset: int) -> list[str]:
     lows = {t.lower_ for t in words}
     if not lows & _TOP_ROLES or keeps_no_lead(lows) or has_org(words) or elsewhere(words):
         return []
-    if lows & {"of", "at"} and not refers_back(words):
-        return []  # "became chief executive of the start-up"
+    if lows & {"of", "at"} and not refers_back(words) and "board" not in lows:
+        return []  # "became chief executive of the start-up" ("of the board" is its own)
     subj = next((c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
     return _veto_names(subj, ctx, offset) if subj is not None else []
 

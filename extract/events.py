@@ -71,7 +71,7 @@ _GOV_ORG_RE = re.compile(
     r"\b(commission|ministry|department of|pentagon|white house|senate|parliament|"
     r"federal reserve|treasury department|cabinet|(?:communist|labou?r|"
     r"democratic|republican|conservative|socialist|people's) party|politburo|SEC|CFTC|FTC|"
-    r"FCC|navy|army|air force|marine corps)\b|"
+    r"FCC|navy|army|air force|marine corps|central bank|treasury)\b|"
     r"^(?:finance|foreign|defen[cs]e|interior|justice|trade|economy|planning|"
     r"(?:the )?(?:u\.?s\.? )?congress|(?:the )?party)$",
     re.I)
@@ -276,12 +276,20 @@ def _orgs_in(tokens: list[Token]) -> list[Span]:
 
 
 def hyphen_prefix(ent: Span) -> str:
-    """"Phone-A-Gram System Inc": the model often starts the entity after the hyphens."""
+    """The start of a name the model cut off: "Phone-A-Gram System Inc" (after the hyphens),
+    "Gaming and Technology Inc" (after the "and" of a company name)."""
     doc, k = ent.doc, ent.start
     while k >= 2 and doc[k - 1].text == "-" and not doc[k - 1].whitespace_ and \
             not doc[k - 2].whitespace_ and doc[k - 2].text.isalnum():
         k -= 2
-    return doc[k:ent.start].text if k < ent.start else ""
+    if k == ent.start and k >= 2 and doc[k - 1].lower_ == "and" and \
+            doc[k - 2].is_title and doc[k - 2].ent_iob_ == "O" and \
+            doc[k - 2].pos_ == "PROPN" and ent[-1].lower_.strip(".") in _CORP_ENDINGS:
+        k -= 2
+    return doc[k:ent.start].text_with_ws if k < ent.start else ""
+
+
+_CORP_ENDINGS = {"inc", "corp", "co", "ltd", "plc", "llc", "lp", "ag", "sa", "nv", "group"}
 
 
 def _named_unit(ent: Span) -> bool:
@@ -758,6 +766,8 @@ def _blocked(trigger: Token) -> bool:
             return True
         if lemma == "plan" and tok.pos_ == "NOUN":
             return True
+        if lemma == "offer" and prev.dep_ == "xcomp":
+            return True  # "has offered to resign": not yet accepted
         if lemma == "prepare" and prev.dep_ != "xcomp":
             return True  # "Apple is preparing for Cook to step down" (not "X is preparing
             # to leave", said of oneself)
@@ -987,6 +997,7 @@ def _phrasal_kind(tok: Token) -> str | None:
                                     or (lemma == "replace" and any(
                                         c.dep_ == "dobj" for c in tok.children))):
         return "remove"  # "X was replaced as CEO by Y", "X will be succeeded by Y"
+
     return None
 
 
@@ -1586,7 +1597,7 @@ _BOARD_WORDS = {"board", "director", "directors", "trustee", "trustees", "seat"}
 def _board_only(trigger: Token) -> bool:
     """Leaving only a board seat ("resigned from the board of X") is not a departure."""
     for child in trigger.children:
-        if child.dep_ == "prep" and child.lower_ in {"from", "as"}:
+        if child.dep_ == "prep" and child.lower_ in {"from", "as", "on"}:
             words = {t.lower_ for t in child.subtree}
             if words & _BOARD_WORDS and not (words - _BOARD_WORDS) & _LEADING:
                 return True
@@ -1866,7 +1877,9 @@ def _copular_past_role(verb: Token, doc: Doc, ctx: Context, offset: int, sentenc
     if not people or not orgs:
         return
     company = _org_name(orgs[-1])
-    if _hired_by(doc, company) or re.search(rf"\b{re.escape(orgs[-1].text)}\b", prev_text):
+    names = [orgs[-1].text] + re.findall(r"\(([^()]+)\)$", company)
+    if _hired_by(doc, company) or any(re.search(rf"\b{re.escape(n)}\b", prev_text)
+                                      for n in names):
         return  # the new employer itself: "elected X president of the NPPC. X, who was
         # vice president of the NPPC, ..." is a promotion
     role = _span_text(t for t in attr.subtree if t.ent_type_ != "PERSON")
@@ -1955,7 +1968,7 @@ def _former_title(tok: Token) -> Token | None:
                 np.lower_.removeprefix("co-") in ROLE_WORDS:
             return np  # "the former co-CTO of Tencent"
         return None
-    if low in {"formerly", "previously", "once"} and tok.dep_ == "advmod" and \
+    if low in {"formerly", "previously", "once", "recently"} and tok.dep_ == "advmod" and \
             tok.head.dep_ == "appos" and _namelike(tok.head.head) and (
             tok.head.lower_ in ROLE_WORDS or tok.head.lemma_.lower() in ROLE_WORDS):
         return tok.head  # "X, previously general manager of Y, ..."

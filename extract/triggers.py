@@ -29,7 +29,8 @@ FLAG_RE = re.compile(
 )
 # Sentences that may veto a departure ("will remain chief executive").
 STAY_RE = re.compile(r"\b(remain\w*|continu\w*|stay\w*|maintain\w*|retain\w*|parent|"
-                     r"becom(?:e|es|ing))\b", re.I)
+                     r"becom(?:e|es|ing)|will be (?:\w+ ){0,3}(?:chairman|chairwoman|chair|"
+                     r"chief|president|ceo))\b", re.I)
 # Someone to attach the event to: a pronoun or a title when NER found no person.
 PERSONISH_RE = re.compile(
     r"\b(he|she|his|her|who|chairman|chairwoman|president|chief|ceo|cto|cfo|coo|officer|"
@@ -101,7 +102,8 @@ FORMER_WORDS = {"former", "ex", "formerly", "erstwhile", "onetime", "one-time", 
                 "once", "ex-"}
 STAY_LEMMAS = {"continue", "remain", "stay", "keep", "retain", "maintain"}
 ADVISORY_WORDS = {"consultant", "adviser", "advisor", "advisory", "board", "director",
-                  "emeritus", "non-executive", "nonexecutive", "honorary", "consult"}
+                  "emeritus", "non-executive", "nonexecutive", "honorary", "consult",
+                  "counsel"}
 INTERNAL_WORDS = {"parent", "subsidiary"}
 POSITION_NOUNS = {"position", "post", "role", "job", "seat", "duties", "title", "office",
                   "positions", "posts", "roles", "helm"}

@@ -808,3 +808,35 @@ def test_stock_codes_are_not_employers(det: Detector) -> None:
     found = det.detect("Orbis Auto (NASDAQ: OA, HKG: 2015) is losing another executive. Zhang "
                        "Xiao, president of the company's second product line, will depart.")
     assert not any(d.company in {"HKG", "NASDAQ"} for d in found), pairs(found)
+
+
+def test_company_name_with_and(det: Detector) -> None:
+    found = det.detect("Gaming and Technology Inc said Stan Fulton has resigned as president "
+                       "of the company.")
+    assert [d.company for d in found] == ["Gaming and Technology Inc"], pairs(found)
+
+
+@pytest.mark.parametrize(("text", "person", "company"), [
+    ("Triton Group Ltd said John Stiska has resigned as its president. Stiska will return to "
+     "private law practice and will continue to serve as special counsel to Triton.",
+     "John Stiska", "Triton Group"),
+    ("Endotronics Inc said Richard Sakowicz has been named president. Sakowicz, recently vice "
+     "president at Control Data Corp, succeeds John Wright who will be resigning, it said.",
+     "Richard Sakowicz", "Control Data"),
+])
+def test_counsel_kept_and_recent_posts(det: Detector, text: str, person: str,
+                                       company: str) -> None:
+    found = det.detect(text)
+    assert has(found, person, company), pairs(found)
+
+
+@pytest.mark.parametrize("text", [
+    "A senior debt negotiator, Antonio Seixas, has offered to resign from his post as director "
+    "for external debt at the Central Bank, a spokesman said.",
+    "Orbis Foods Inc said finance chief Ronald Paradis was named a director. On the board he "
+    "replaces Maria Lipson.",
+    "Peter Mills, president of Harlow Sugar Corp, said he will retire in June. Mills will be "
+    "the vice chairman of the board from July.",
+])
+def test_offers_board_seats_and_vice_chairmen(det: Detector, text: str) -> None:
+    assert det.detect(text) == [], pairs(det.detect(text))
