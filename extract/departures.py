@@ -257,7 +257,8 @@ def _stay_vetoes(doc: Doc, ctx: Context, offset: int) -> list[str]:
             continue
         if tok.lemma_.lower() == "become" or (tok.lemma_.lower() == "be" and any(
                 c.dep_ == "aux" and c.lower_ == "will" for c in tok.children) and any(
-                c.dep_ == "attr" for c in tok.children)):
+                c.dep_ == "attr" and {t.lower_ for t in c.subtree} & {"chairman", "chairwoman"}
+                and "new" not in {t.lower_ for t in c.subtree} for c in tok.children)):
             # "Boy will be the vice chairman of the board": a top post kept.
             out.extend(_becomes_head(tok, ctx, offset))
             continue

@@ -448,7 +448,10 @@ def persons_of(tok: Token, ctx: Context, offset: int, deep: bool = True) -> list
     """Named people a subject/object token refers to: (name, resolved?, anchor token)."""
     low = tok.lower_
     if low in {"who", "that", "whom"} and tok.head.dep_ in {"relcl", "acl"}:
-        return persons_of(tok.head.head, ctx, offset, deep)
+        head = tok.head.head
+        if head.dep_ == "appos" and head.ent_type_ != "PERSON" and _namelike(head.head):
+            head = head.head  # "X, a leading AI researcher who resigned from Y": X
+        return persons_of(head, ctx, offset, deep)
     if low in {"he", "she", "his", "her", "him"}:
         speaker = _speaker_of(tok, ctx, offset)
         if speaker:
@@ -1872,7 +1875,7 @@ def _copular_past_role(verb: Token, doc: Doc, ctx: Context, offset: int, sentenc
             people = [(full, True, subj)]
     if not former:
         # Only the person just named elsewhere: "Vaguine" after "named Victor Vaguine".
-        people = [p for p in people if p[0].split()[-1] in prev_text]
+        people = [p for p in people if p[1] or p[0].split()[-1] in prev_text]
     orgs = _orgs_in(subtree_skip(verb, {"nsubj", "advcl", "conj", "relcl", "ccomp"}))
     if not people or not orgs:
         return

@@ -840,3 +840,16 @@ def test_counsel_kept_and_recent_posts(det: Detector, text: str, person: str,
 ])
 def test_offers_board_seats_and_vice_chairmen(det: Detector, text: str) -> None:
     assert det.detect(text) == [], pairs(det.detect(text))
+
+
+def test_relative_clause_on_the_apposition_is_the_persons(det: Detector) -> None:
+    found = det.detect("Jan Leike, a leading AI researcher who earlier this month resigned "
+                       "from OpenAI, has joined OpenAI rival Anthropic to lead a new team.")
+    assert has(found, "Jan Leike", "OpenAI"), pairs(found)
+
+
+def test_a_new_company_to_run_keeps_the_departure(det: Detector) -> None:
+    found = det.detect("The company said Peter Gottsegen, formerly managing director at "
+                       "Salomon Brothers Inc, was appointed to the board. Gottsegen will be "
+                       "chief executive of the new company.")
+    assert has(found, "Peter Gottsegen", "Salomon Brothers"), pairs(found)
