@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from .body import extract_body
-from .byline import authors_in_text
+from .byline import authors_in_text, has_han
 from .dates import find_date_beside, find_date_source
 from .decode import decode_html_utf8
 from .margins import margins, visible_text
@@ -163,8 +163,10 @@ def _extract(
     article.published, date_source = find_date_source(
         page, fetched_at=fetched_at, lang=declared_lang
     )
-    # Body extraction prunes the tree; keep the text a byline may be found in.
-    need_byline = date_source in ("text", "none") or not article.authors
+    # Body extraction prunes the tree; keep the text a byline may be found in (bylines in
+    # the text are a Chinese habit: other pages skip the copy).
+    need_byline = date_source in ("text", "none") or (
+        not article.authors and has_han(article.title or html[:4000]))
     page_text = visible_text(page) if need_byline else ""
 
     if _unclosed_containers(markup) > MAX_UNCLOSED:

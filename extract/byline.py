@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["authors_in_text"]
+__all__ = ["authors_in_text", "has_han"]
 
 _HAN = "\u4e00-\u9fff"
 _NAME = rf"[{_HAN}][{_HAN}·]{{1,3}}(?![{_HAN}])"
@@ -37,13 +37,17 @@ _SPLIT = re.compile(rf"{_GAP}")
 _HAN_TEXT = re.compile(f"[{_HAN}]")
 
 
+def has_han(text: str) -> bool:
+    return bool(_HAN_TEXT.search(text))
+
+
 def authors_in_text(body_text: str, page_text: str = "") -> list[str]:
     """Names from the first byline found: an author's in the article text, then in the
     whole page, else an editor's.
 
     (A name alone on the line above the text, as essays are signed, was tried and
     dropped: on portal pages that line is as often a button or a section name.)"""
-    if not _HAN_TEXT.search(body_text):
+    if not has_han(body_text):
         return []
     authors, editors = _LABELLED[:-1], _LABELLED[-1:]
     return (

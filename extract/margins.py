@@ -28,8 +28,10 @@ class Margins:
 
 def visible_text(page: Page) -> str:
     """The page's text; take it before body extraction, which prunes the tree."""
-    body = page.tree.body
-    return body.text(deep=True, separator=" ")[:MAX_TEXT] if body is not None else ""
+    if page.text_cache is None:
+        body = page.tree.body
+        page.text_cache = body.text(deep=True, separator=" ")[:MAX_TEXT] if body is not None else ""
+    return page.text_cache
 
 
 def margins(text: str, body_text: str) -> Margins:

@@ -26,6 +26,9 @@ class Page:
     html_lang: str | None = None
     canonical: str | None = None
     title_tag: str | None = None
+    # The visible text, read once (date and byline steps both need it) and before the
+    # body extractor prunes the tree.
+    text_cache: str | None = field(default=None, repr=False)
 
     def meta_first(self, *keys: str) -> str | None:
         """First non-empty content among the meta ``keys``, in the order given."""
