@@ -233,11 +233,20 @@ def clean_person(text: str) -> str:
     return " ".join(words).strip(" ,.;:")
 
 
+_TITLE_PARTS = {"chief", "technology", "technical", "financial", "operating", "executive",
+                "officer", "marketing", "information", "product", "people", "vice",
+                "president", "head", "director", "research", "global"}
+
+
 def _is_org_ent(ent: Span | None) -> bool:
     if ent is None:
         return False
     if ent.label_ == "ORG":
-        return ent.text.lower() not in NOT_ENTITIES
+        # "stepping down as Chief Executive Officer and Chief Technology Officer": the
+        # model takes a capitalised title for an organisation.
+        words = ent.text.lower().split()
+        return ent.text.lower() not in NOT_ENTITIES and not (
+            words and all(w in _TITLE_PARTS for w in words))
     return ent.text in _TECH_ORG_SET
 
 
@@ -1967,6 +1976,9 @@ def _former_title(tok: Token) -> Token | None:
     low = tok.lower_
     if low in {"former", "ex", "erstwhile", "onetime"} or low.startswith("ex-"):
         np = tok.head
+        if np.dep_ in {"nmod", "compound"} and _is_org_ent(_ent_of(np)) and (
+                np.head.lower_ in ROLE_WORDS or np.head.lemma_.lower() in ROLE_WORDS):
+            np = np.head  # "Former TSMC joint chief operating officer X": on the company
         if np.lower_ in ROLE_WORDS or np.lemma_.lower() in ROLE_WORDS or \
                 np.lower_.removeprefix("co-") in ROLE_WORDS:
             return np  # "the former co-CTO of Tencent"
@@ -2052,18 +2064,41 @@ def sentence_candidates(doc: Doc, ctx: Context, offset: int, prev_text: str = ""
     """All departure candidates of one parsed sentence (``offset``: its article offset)."""
     cands: list[Candidate] = []
     sentence = doc.user_data.get("exodus_text", doc.text).strip()
-    if DENIAL_RE.search(sentence):
+    denied = _denied(doc)
+    if denied is None:
         return cands
     for tok in doc:
-        kind = _trigger_kind(tok)
+        kind = _trigger_kind(tok) if tok.i not in denied else None
         if kind:
             _direct(tok, kind, ctx, offset, sentence, cands)
-    _moves(doc, ctx, offset, sentence, prev_text, cands)
+    if not denied:
+        _moves(doc, ctx, offset, sentence, prev_text, cands)
+    else:
+        # A sentence that also denies something is no ground for a veto.
+        cands = [c for c in cands if not c.internal]
     owners = _unit_owners(doc, ctx, offset)
     for cand in cands:
         if cand.company in owners:
             cand.company = f"{cand.company} ({owners[cand.company]})"
     return [c for c in cands if not _non_leading(c)]
+
+
+def _denied(doc: Doc) -> set[int] | None:
+    """Tokens a denial or rumour word covers: the clause it belongs to. None when that is
+    the whole sentence ("IBM denies it is looking for a new CEO"); a clause of its own
+    leaves the rest standing ("X has resigned, but the executive denies rumors he was
+    sidelined")."""
+    denied: set[int] = set()
+    for m in DENIAL_RE.finditer(doc.text):
+        tok = next((t for t in doc if t.idx <= m.start() < t.idx + len(t.text) + 1), None)
+        if tok is None:
+            return None
+        while tok.pos_ not in {"VERB", "AUX"} and tok.head is not tok:
+            tok = tok.head
+        if tok.dep_ != "conj" or tok.head is tok:
+            return None
+        denied |= {t.i for t in tok.subtree}
+    return denied
 
 
 def _unit_owners(doc: Doc, ctx: Context, offset: int) -> dict[str, str]:

@@ -853,3 +853,23 @@ def test_a_new_company_to_run_keeps_the_departure(det: Detector) -> None:
                        "Salomon Brothers Inc, was appointed to the board. Gottsegen will be "
                        "chief executive of the new company.")
     assert has(found, "Peter Gottsegen", "Salomon Brothers"), pairs(found)
+
+
+def test_a_denial_in_its_own_clause_leaves_the_departure(det: Detector) -> None:
+    found = det.detect("Orbis China's president Wang Hanhua has resigned from his post, but the "
+                       "executive denies rumors he was sidelined by the company.")
+    assert has(found, "Wang Hanhua", "Orbis"), pairs(found)
+    assert det.detect("Orbis said reports that its chief executive Tom Becker had resigned "
+                      "were false.") == []
+    assert det.detect("Orbis denies that it is looking for a new chief executive to replace "
+                      "Tom Becker.") == []
+
+
+def test_titles_and_a_former_company_before_the_title(det: Detector) -> None:
+    found = det.detect("Lucid Motors announced that Peter Rawlinson was stepping down as Chief "
+                       "Executive Officer and Chief Technology Officer with immediate effect.")
+    assert [d.company for d in found] == ["Lucid Motors"], pairs(found)
+    found = det.detect("Former Taiwan Semiconductor Manufacturing Co joint chief operating "
+                       "officer Chiang Shang-yi is to take a job at rival Semiconductor "
+                       "Manufacturing International Corp.")
+    assert has(found, "Chiang Shang-yi", "Taiwan Semiconductor Manufacturing"), pairs(found)
