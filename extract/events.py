@@ -446,7 +446,7 @@ def _speaker_of(pronoun: Token, ctx: Context, offset: int) -> str | None:
             ent = _ent_of(subj)
             name = clean_person(ent.text) if ent is not None else ""
             return ctx.full_name(name, offset + char_at(ent[0])) if name else None
-        if head.head is head:
+        if head.head.i == head.i:
             return None
         head = head.head
     return None
@@ -877,9 +877,34 @@ def _parents_of(doc: Doc, org: str | None) -> list[str]:
     return out
 
 
+_TOWARD_LEMMAS = {"devote", "focus", "concentrate", "join", "move", "become", "take",
+                  "return", "serve", "work", "lead", "head", "run", "remain", "stay"}
+
+
+def _toward_parent(parent: Token, trigger: Token) -> bool:
+    """Does the departure lead to the parent ("to devote more time to his posts at the
+    parent company"), rather than mention it ("adding to the challenges facing
+    Instagram's parent company")? A clause on the way up must say where the person goes."""
+    tok = parent
+    for _ in range(12):
+        if tok.i == trigger.i:
+            return True
+        if tok.pos_ in {"VERB", "AUX"} and tok.dep_ in {
+                "advcl", "acl", "relcl", "xcomp", "conj", "ccomp"} and \
+                tok.lemma_.lower() not in _TOWARD_LEMMAS:
+            return False
+        if tok.head.i == tok.i:
+            # A parse broken in two ("its Chas. P. Young subsidiary to devote more time
+            # to his posts at the parent"): no clause says otherwise, so keep the veto.
+            return True
+        tok = tok.head
+    return False
+
+
 def _internal(trigger: Token, left_org: str | None) -> bool:
     """The person keeps a leading role in the same group."""
-    if any(t.lower_ == "parent" for t in trigger.doc[trigger.i + 1:]):
+    if any(t.lower_ == "parent" and _toward_parent(t, trigger)
+           for t in trigger.doc[trigger.i + 1:]):
         return True  # "... to devote more time to his posts at the parent company"
     scope: list[Token] = []
     for child in trigger.children:
@@ -900,7 +925,8 @@ def _internal(trigger: Token, left_org: str | None) -> bool:
         subj = [c for c in clause.children if c.dep_ in {"nsubj", "nsubjpass", "agent"}]
         if subj and not all(c.lower_ in {"he", "she", "who"} for c in subj):
             continue  # "his duties will be assumed by ...": someone else's clause
-        if "parent" in lows or {"group", "posts"} <= lows:
+        if ("parent" in lows and (clause.dep_ != "advcl" or lemma in _TOWARD_LEMMAS)) or \
+                {"group", "posts"} <= lows:
             return True
         if lemma in STAY_LEMMAS or (clause.dep_ == "conj" and lemma == "be"):
             if keeps_no_lead(lows):
@@ -1170,7 +1196,7 @@ def _cause_of(ent: Span, trigger: Token) -> bool:
     """"resigned in January over the Guinness affair": the occasion, not the employer."""
     tok = ent.root
     for _ in range(4):
-        if tok.head is tok:
+        if tok.head.i == tok.i:
             return False
         if tok.dep_ == "prep" and tok.lower_ in _CAUSE_PREPS and tok.head.i == trigger.i:
             return True
@@ -1183,7 +1209,7 @@ def _describes_someone_else(ent: Span, anchor: Token) -> bool:
     Tambrands is in another person's apposition, not where Kress worked."""
     tok = ent.root
     for _ in range(6):
-        if tok.head is tok:
+        if tok.head.i == tok.i:
             return False
         if tok.dep_ == "appos" and _namelike(tok.head):
             return tok.head.i != anchor.i and anchor.i not in {t.i for t in tok.subtree}
@@ -1203,7 +1229,7 @@ def _in_former_title(ent: Span) -> bool:
     """Is the organisation part of a title marked as past ("former Microsoft executive")?"""
     tok = ent.root
     for _ in range(3):
-        if tok.dep_ not in {"compound", "nmod", "poss", "pobj", "prep"} or tok.head is tok:
+        if tok.dep_ not in {"compound", "nmod", "poss", "pobj", "prep"} or tok.head.i == tok.i:
             return False
         tok = tok.head
         if any(c.lower_ in FORMER_WORDS for c in tok.children):
@@ -1461,7 +1487,7 @@ def _remains_in_charge(trigger: Token) -> bool:
             if words & (_KEPT_TITLES | {"ceo"}) and not words & (ADVISORY_WORDS | _ADVISORY_NOUNS):
                 return True
     head = trigger
-    while head.dep_ not in {"advcl", "ROOT"} and head.head is not head:
+    while head.dep_ not in {"advcl", "ROOT"} and head.head.i != head.i:
         head = head.head
     if head.dep_ != "advcl" or not any(
             c.dep_ == "mark" and c.lower_ in _CONCESSIVE for c in head.children):
@@ -2093,9 +2119,9 @@ def _denied(doc: Doc) -> set[int] | None:
         tok = next((t for t in doc if t.idx <= m.start() < t.idx + len(t.text) + 1), None)
         if tok is None:
             return None
-        while tok.pos_ not in {"VERB", "AUX"} and tok.head is not tok:
+        while tok.pos_ not in {"VERB", "AUX"} and tok.head.i != tok.i:
             tok = tok.head
-        if tok.dep_ != "conj" or tok.head is tok:
+        if tok.dep_ != "conj" or tok.head.i == tok.i:
             return None
         denied |= {t.i for t in tok.subtree}
     return denied

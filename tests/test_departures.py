@@ -873,3 +873,14 @@ def test_titles_and_a_former_company_before_the_title(det: Detector) -> None:
                        "officer Chiang Shang-yi is to take a job at rival Semiconductor "
                        "Manufacturing International Corp.")
     assert has(found, "Chiang Shang-yi", "Taiwan Semiconductor Manufacturing"), pairs(found)
+
+
+def test_a_parent_company_mentioned_in_passing_vetoes_nothing(det: Detector) -> None:
+    found = det.detect("Kevin Systrom and Mike Krieger, the co-founders of the photo-sharing app "
+                       "Instagram, have resigned and plan to leave the company in the coming "
+                       "weeks, adding to the challenges facing Instagram's parent company, "
+                       "Facebook.")
+    for person in ("Kevin Systrom", "Mike Krieger"):
+        assert has(found, person, "Instagram"), pairs(found)
+    assert det.detect("Jane Porter resigned as head of Orbis Cloud to devote more time to her "
+                      "posts at the parent company.") == []
