@@ -22,6 +22,12 @@ TECH_ORGS: tuple[str, ...] = (
     "Moonshot AI", "MiniMax", "Baichuan", "Baichuan AI", "01.AI", "DeepSeek", "StepFun",
     "Unitree", "Kingsoft", "Yuanfudao", "Zuoyebang", "Youdao", "Mobvoi", "Momenta",
     "WeRide", "Pony.ai", "Geely", "China Mobile", "China Telecom", "China Unicom",
+    "Xpeng", "Leapmotor", "Zeekr", "Great Wall Motor", "SAIC", "GAC", "Changan", "Chery",
+    "Meizu", "Realme", "Transsion", "Sogou", "Shanda", "Cloudary", "Tsinghua Unigroup",
+    "Unigroup", "Nanya", "Nanya Technology", "MediaTek", "Foxconn", "UMC", "Tongyi",
+    "ModelBest", "Lalamove", "Full Truck Alliance", "Vipshop", "Tuya", "Qihoo 360",
+    "Ximalaya", "Dewu", "Anker", "Ecovacs", "Roborock", "Pop Mart", "Luckin Coffee",
+    "Douban", "Baidu Cloud",
     # US / global tech
     "OpenAI", "Anthropic", "Google", "Alphabet", "DeepMind", "Google DeepMind",
     "Microsoft", "Apple", "Amazon", "Amazon Web Services", "AWS", "Meta", "Meta Platforms",
@@ -38,6 +44,10 @@ TECH_ORGS: tuple[str, ...] = (
     "Paytm", "Naver", "Kakao", "Line", "HP", "Hewlett Packard Enterprise", "Dell", "VMware",
     "ServiceNow", "Workday", "Intuit", "Activision Blizzard", "Electronic Arts",
     "Epic Games", "Nintendo", "Ericsson", "Nokia", "Micron", "Western Digital",
+    "ASML", "Applied Materials", "Synopsys", "Cadence", "SK Hynix", "Mobileye",
+    "Lucid Motors", "Blue Origin", "Roblox", "Ubisoft", "Blizzard", "Riot Games",
+    "Niantic", "Canva", "Figma", "Instacart", "DoorDash", "Robinhood", "Revolut", "Klarna",
+    "Yandex", "Baidu Apollo",
 )
 
 # Trailing words that make a capitalised name an organisation ("Zhipu AI").
