@@ -27,6 +27,7 @@ from pathlib import Path
 
 import pytest
 from faults.server import FaultServer, respond
+from polling import wait_for
 
 from crawler.reextract import import_dir, plan_import, reextract
 from extract.version import EXTRACTOR_VERSION
@@ -219,15 +220,6 @@ def start_daemon(config: Path) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "crawler.cli", "--config", str(config),
                              "daemon"], cwd=config.parent, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE, text=True, start_new_session=True)
-
-
-def wait_for(predicate, timeout: float) -> bool:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if predicate():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 def count_pages(path: Path) -> int:

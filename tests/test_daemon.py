@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 import sqlite_utils
+from polling import wait_for
 from werkzeug import Response
 
 ARTICLE = ("<html lang='en'><head><title>T{n}</title></head><body><article><h1>T{n}</h1>"
@@ -50,15 +51,6 @@ def serve(httpserver, n: int, slow: float = 0.0) -> str:
             return Response(ARTICLE.format(n=i), content_type="text/html")
         httpserver.expect_request(f"/a/{i}").respond_with_handler(page)
     return base
-
-
-def wait_for(predicate, timeout: float) -> bool:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if predicate():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 def pages(tmp_path: Path) -> int:

@@ -665,14 +665,16 @@ def test_trickling_server_bounded_by_deadline(raw):
     assert srv.paths().count("/slow") == 1
 
 
-def test_stalled_server_times_out(raw):
-    def stall(sock: socket.socket, head: bytes, srv: RawServer) -> None:
-        if path_of(head) == "/robots.txt":
-            robots_404(sock)
-            return
-        srv.stop_event.wait(10)
+def _stall(sock: socket.socket, head: bytes, srv: RawServer) -> None:
+    """Answers robots.txt, then sends nothing for the page."""
+    if path_of(head) == "/robots.txt":
+        robots_404(sock)
+        return
+    srv.stop_event.wait(10)
 
-    srv = raw(stall)
+
+def test_stalled_server_times_out(raw):
+    srv = raw(_stall)
     started = time.monotonic()
     res = run(fetch_one(fast(timeout_seconds=0.5, max_retries=1), srv.url("/stall")))
     elapsed = time.monotonic() - started
@@ -843,13 +845,7 @@ def test_bad_stored_etag_does_not_raise(server):
 
 
 def test_cancellation_propagates(raw):
-    def stall(sock: socket.socket, head: bytes, srv: RawServer) -> None:
-        if path_of(head) == "/robots.txt":
-            robots_404(sock)
-            return
-        srv.stop_event.wait(10)
-
-    srv = raw(stall)
+    srv = raw(_stall)
 
     async def go():
         async with Fetcher(fast(timeout_seconds=5)) as f:
