@@ -70,7 +70,7 @@ def template_db(tmp_path_factory) -> Path:
     path = folder / "x.db"
     assert main(["--config", str(folder / "none.toml"), "--db", str(path), "init"]) == 2
     (folder / "c.toml").write_text("")
-    assert main(["--config", str(folder / "c.toml"), "--db", str(path), "init"]) == 0
+    assert main(["--config", str(folder / "c.toml"), "--db", str(path), "init", "--gold"]) == 0
     conn = sqlite3.connect(path)
     conn.execute("pragma wal_checkpoint(truncate)")
     conn.close()  # the last connection removes the -wal file: one file to copy
