@@ -127,14 +127,14 @@ def cmd_crawl(args: argparse.Namespace) -> int:
 
 
 def cmd_daemon(args: argparse.Namespace) -> int:
-    from crawler.daemon import run_daemon
+    from crawler.daemon import daemon_lock, run_daemon
     from crawler.pipeline import Processor
 
     config = _config(args)
     if not config.sources:
         raise ExodusError(f"{config.path or 'config'}: no [[sources]] to schedule")
     setup_logging(max(args.verbose, 1))  # a daemon's log is its output: one line per run
-    with _open_store(config) as store:
+    with _open_store(config) as store, daemon_lock(config.db_path):
         processor = Processor(store, config.model)
         _ = processor.detector
         asyncio.run(run_daemon(config, store, processor))

@@ -10,19 +10,59 @@ already fetched is archived, and the database frontier makes the next start resu
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import logging
+import os
 import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from crawler.config import Config, Source
 from crawler.crawl import crawl
+from crawler.errors import ExodusError
 from crawler.pipeline import Processor
 from storage import Store
 
 log = logging.getLogger("exodus.daemon")
+
+
+def lock_path(db_path: Path) -> Path:
+    return db_path.with_name(db_path.name + ".lock")
+
+
+@contextmanager
+def daemon_lock(db_path: Path) -> Iterator[Path]:
+    """Hold an exclusive flock on `<db>.lock` for the daemon's lifetime.
+
+    Two daemons on one database would crawl every source twice and race on the same
+    frontier. The lock is the kernel's, tied to the open file: it is released when the
+    process ends in any way (kill -9 included), so a stale lock file never blocks a
+    restart; the file itself is left in place (deleting it would race a new holder).
+    A one-off `exodus crawl` does not take it: SQLite's WAL serialises its writes.
+    """
+    path = lock_path(db_path)
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise ExodusError(f"{path}: cannot create the daemon lock ({exc.strerror})") from None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
+            who = f" (pid {holder})" if holder.isdigit() else ""
+            raise ExodusError(f"{db_path}: another exodus daemon{who} is already running on "
+                              f"this database (lock {path})") from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        yield path
+    finally:
+        os.close(fd)
 
 
 async def run_daemon(config: Config, store: Store, processor: Processor,
