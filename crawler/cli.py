@@ -103,6 +103,7 @@ def cmd_departures(args: argparse.Namespace) -> int:
 
 def _run_crawl(config: Config, store: Store, names: list[str] | None) -> int:
     from crawler.crawl import crawl
+    from crawler.health import failure_reason
     from crawler.pipeline import Processor
 
     sources = [config.source(n) for n in names] if names else list(config.sources)
@@ -115,6 +116,13 @@ def _run_crawl(config: Config, store: Store, names: list[str] | None) -> int:
         sys.stderr.write("\n")
     for s in stats:
         print(s.line())
+    failed = {s.name: reason for s in stats if (reason := failure_reason(s))}
+    for name, reason in failed.items():
+        print(f"exodus: warning: source {name} failed: {reason}", file=sys.stderr)
+    if failed and len(failed) == len(stats):
+        print(f"exodus: every source failed ({len(failed)}); see 'exodus sources'",
+              file=sys.stderr)
+        return 1
     return 0
 
 
@@ -138,6 +146,41 @@ def cmd_daemon(args: argparse.Namespace) -> int:
         processor = Processor(store, config.model)
         _ = processor.detector
         asyncio.run(run_daemon(config, store, processor))
+    return 0
+
+
+SOURCE_COLUMNS = (
+    ("source", "source", 24),
+    ("state", "state", 9),
+    ("consecutive_failures", "failures", 8),
+    ("last_run", "last run", 20),
+    ("last_success", "last success", 20),
+    ("last_listed", "listed", 6),
+    ("last_error", "last error", 70),
+)
+
+
+def cmd_sources(args: argparse.Namespace) -> int:
+    from storage.health import source_health
+
+    config = _config(args)
+    with _open_store(config, create=False) as store:
+        health = source_health(store)
+    rows = []
+    names = [s.name for s in config.sources] + sorted(set(health) - {s.name for s in
+                                                                    config.sources})
+    for name in names:
+        row = dict(health.get(name) or {"source": name})
+        if name not in health:
+            row["state"] = "never run"
+        else:
+            row["state"] = "failing" if row["consecutive_failures"] else "ok"
+        if not any(s.name == name for s in config.sources):
+            row["state"] += " (not in config)" if name in health else ""
+        rows.append(row)
+    print(render(rows, SOURCE_COLUMNS))
+    failing = sum(1 for r in rows if r["state"].startswith("failing"))
+    print(f"({len(rows)} sources, {failing} failing)")
     return 0
 
 
@@ -450,6 +493,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--source", action="append", metavar="NAME",
                    help="crawl only this source (repeatable)")
     p.set_defaults(func=cmd_crawl)
+
+    p = add("sources", help="the health of each source: last run, last success, "
+                            "consecutive failures, last error")
+    p.set_defaults(func=cmd_sources)
 
     p = add("daemon", help="crawl every source on its schedule until stopped")
     p.set_defaults(func=cmd_daemon)

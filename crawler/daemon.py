@@ -25,10 +25,21 @@ from apscheduler.triggers.interval import IntervalTrigger
 from crawler.config import Config, Source
 from crawler.crawl import crawl
 from crawler.errors import ExodusError
+from crawler.health import failure_reason
 from crawler.pipeline import Processor
 from storage import Store
+from storage.health import record_source_run, source_health
 
 log = logging.getLogger("exodus.daemon")
+
+
+def _warn_failing(store: Store, name: str, reason: str) -> None:
+    """One warning per failing pass, with how long the source has been failing."""
+    row = source_health(store).get(name, {})
+    log.warning("source failing", extra={
+        "source": name, "error": reason,
+        "consecutive_failures": row.get("consecutive_failures"),
+        "last_success": row.get("last_success") or "never"})
 
 
 def lock_path(db_path: Path) -> Path:
@@ -82,11 +93,18 @@ async def run_daemon(config: Config, store: Store, processor: Processor,
             (stats,) = await crawl([source], config.crawler, store, processor)
             log.info("run done", extra={"source": source.name, "summary": stats.line(),
                                            "seconds": round(loop.time() - started, 1)})
+            reason = failure_reason(stats)
+            if reason:
+                _warn_failing(store, source.name, reason)
         except asyncio.CancelledError:
             log.info("run abandoned", extra={"source": source.name})
             raise
         except Exception as exc:  # one source's failure must not stop the daemon
             log.error("run failed", extra={"source": source.name, "error": repr(exc)})
+            try:
+                record_source_run(store, source.name, f"run failed: {exc!r}", None)
+            except Exception:  # noqa: BLE001 - the database may be what failed
+                pass
         finally:
             running.discard(task)
 
