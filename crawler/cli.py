@@ -105,6 +105,7 @@ def _run_crawl(config: Config, store: Store, names: list[str] | None) -> int:
     from crawler.crawl import crawl
     from crawler.health import failure_reason
     from crawler.pipeline import Processor
+    from crawler.upkeep import run_retention
 
     sources = [config.source(n) for n in names] if names else list(config.sources)
     if not sources:
@@ -112,6 +113,7 @@ def _run_crawl(config: Config, store: Store, names: list[str] | None) -> int:
     processor = Processor(store, config.model)
     _ = processor.detector  # load the model before the first request, failing early
     stats = asyncio.run(crawl(sources, config.crawler, store, processor, _progress(True)))
+    run_retention(config, store)
     if sys.stderr.isatty():
         sys.stderr.write("\n")
     for s in stats:
@@ -181,6 +183,32 @@ def cmd_sources(args: argparse.Namespace) -> int:
     print(render(rows, SOURCE_COLUMNS))
     failing = sum(1 for r in rows if r["state"].startswith("failing"))
     print(f"({len(rows)} sources, {failing} failing)")
+    return 0
+
+
+def _mb(n: int) -> str:
+    return f"{n / 1e6:.1f} MB"
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    from storage.retention import database_report
+
+    config = _config(args)
+    with _open_store(config, create=False) as store:
+        report = database_report(store)
+    r = config.retention
+    print(f"database  {config.db_path}: {_mb(report.db_bytes)} "
+          f"({_mb(report.free_bytes)} free for reuse)")
+    print(f"wal       {_mb(report.wal_bytes)}")
+    print(f"archive   {_mb(report.archive_bytes)} of pages as fetched, "
+          f"{_mb(report.archive_stored_bytes)} stored")
+    print(f"retention max_versions_per_url = {r.max_versions_per_url}, "
+          f"forget_failed_after_days = {r.forget_failed_after_days:g}, "
+          f"checkpoint_wal = {str(r.checkpoint_wal).lower()}")
+    print("rows")
+    width = max(map(len, report.rows), default=0)
+    for table, count in sorted(report.rows.items()):
+        print(f"  {table.ljust(width)}  {count}")
     return 0
 
 
@@ -497,6 +525,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("sources", help="the health of each source: last run, last success, "
                             "consecutive failures, last error")
     p.set_defaults(func=cmd_sources)
+
+    p = add("stats", help="database and WAL size, archive size and rows per table")
+    p.set_defaults(func=cmd_stats)
 
     p = add("daemon", help="crawl every source on its schedule until stopped")
     p.set_defaults(func=cmd_daemon)

@@ -27,6 +27,7 @@ from crawler.crawl import crawl
 from crawler.errors import ExodusError
 from crawler.health import failure_reason
 from crawler.pipeline import Processor
+from crawler.upkeep import run_retention
 from storage import Store
 from storage.health import record_source_run, source_health
 
@@ -96,6 +97,7 @@ async def run_daemon(config: Config, store: Store, processor: Processor,
             reason = failure_reason(stats)
             if reason:
                 _warn_failing(store, source.name, reason)
+            run_retention(config, store)
         except asyncio.CancelledError:
             log.info("run abandoned", extra={"source": source.name})
             raise
