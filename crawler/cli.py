@@ -23,7 +23,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
-from crawler.config import Config, ConfigError, load_config, parse_config
+from crawler.config import Config, ConfigError, NotifySettings, load_config, parse_config
 from crawler.errors import ExodusError
 from crawler.logs import setup_logging
 from crawler.table import DEPARTURE_COLUMNS, render
@@ -104,6 +104,7 @@ def cmd_departures(args: argparse.Namespace) -> int:
 def _run_crawl(config: Config, store: Store, names: list[str] | None) -> int:
     from crawler.crawl import crawl
     from crawler.health import failure_reason
+    from crawler.notify import Notifier
     from crawler.pipeline import Processor
     from crawler.upkeep import run_retention
 
@@ -113,11 +114,15 @@ def _run_crawl(config: Config, store: Store, names: list[str] | None) -> int:
     processor = Processor(store, config.model)
     _ = processor.detector  # load the model before the first request, failing early
     stats = asyncio.run(crawl(sources, config.crawler, store, processor, _progress(True)))
+    new = asyncio.run(Notifier(config.notify).after_pass(store))
     run_retention(config, store)
     if sys.stderr.isatty():
         sys.stderr.write("\n")
     for s in stats:
         print(s.line())
+    for a in new:
+        print(f"new departure #{a.departure_id}: {a.person} / {a.company}"
+              + (f" ({a.role})" if a.role else ""))
     failed = {s.name: reason for s in stats if (reason := failure_reason(s))}
     for name, reason in failed.items():
         print(f"exodus: warning: source {name} failed: {reason}", file=sys.stderr)
@@ -216,7 +221,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from crawler.demo import demo_config, serve_site
     from crawler.gold import load_gold
 
-    config = _config(args)
+    config = replace(_config(args), notify=NotifySettings())  # demo finds are not news
     if args.db is None:
         config = replace(config, db_path=Path("demo.db"))
     with serve_site(port=args.port) as base, _open_store(config) as store:

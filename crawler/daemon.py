@@ -5,6 +5,12 @@ twice at once, `coalesce=True` so a machine that slept runs a missed job once, a
 jitter so sources on one host do not fire together. SIGTERM or Ctrl-C stops the
 scheduler, gives in-flight passes a short grace period, then cancels them; everything
 already fetched is archived, and the database frontier makes the next start resume.
+
+After each run: a warning when the source failed (crawler/health.py), one INFO line per
+new departure and its notifications (crawler/notify.py), then retention. The daemon's
+log is its output, so it runs at INFO by default (one line per run, one per new
+departure, nothing per page); failing sources are warnings. One daemon per database:
+`daemon_lock` refuses a second one.
 """
 
 from __future__ import annotations
@@ -26,8 +32,9 @@ from crawler.config import Config, Source
 from crawler.crawl import crawl
 from crawler.errors import ExodusError
 from crawler.health import failure_reason
+from crawler.notify import Notifier
 from crawler.pipeline import Processor
-from crawler.upkeep import run_retention
+from crawler.upkeep import upkeep
 from storage import Store
 from storage.health import record_source_run, source_health
 
@@ -84,6 +91,7 @@ async def run_daemon(config: Config, store: Store, processor: Processor,
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
     running: set[asyncio.Task] = set()
+    notifier = Notifier(config.notify)
 
     async def job(source: Source) -> None:
         task = asyncio.current_task()
@@ -97,7 +105,7 @@ async def run_daemon(config: Config, store: Store, processor: Processor,
             reason = failure_reason(stats)
             if reason:
                 _warn_failing(store, source.name, reason)
-            run_retention(config, store)
+            await upkeep(config, store, notifier)
         except asyncio.CancelledError:
             log.info("run abandoned", extra={"source": source.name})
             raise

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 
 from crawler.config import Config
+from crawler.notify import Notifier
 from storage import Store
 from storage.retention import RetentionResult, apply_retention
 
@@ -21,3 +22,12 @@ def run_retention(config: Config, store: Store) -> RetentionResult:
         log.info("retention", extra={"versions_deleted": result.versions_deleted,
                                      "urls_forgotten": result.urls_forgotten})
     return result
+
+
+async def upkeep(config: Config, store: Store, notifier: Notifier) -> None:
+    """The daemon's after-pass work; a failure here is logged, never a failed source."""
+    try:
+        await notifier.after_pass(store)
+        run_retention(config, store)
+    except Exception as exc:  # noqa: BLE001 - the next pass tries again
+        log.error("upkeep failed", extra={"error": repr(exc)})
