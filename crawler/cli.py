@@ -158,7 +158,7 @@ def cmd_daemon(args: argparse.Namespace) -> int:
 
 SOURCE_COLUMNS = (
     ("source", "source", 24),
-    ("state", "state", 9),
+    ("state", "state", 22),
     ("consecutive_failures", "failures", 8),
     ("last_run", "last run", 20),
     ("last_success", "last success", 20),
@@ -192,7 +192,11 @@ def cmd_sources(args: argparse.Namespace) -> int:
 
 
 def _mb(n: int) -> str:
-    return f"{n / 1e6:.1f} MB"
+    """A size a person reads at a glance: 512 B, 12.3 kB, 4.5 MB, 1.2 GB."""
+    for unit, scale in (("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
+        if n >= scale:
+            return f"{n / scale:.1f} {unit}"
+    return f"{n} B"
 
 
 def cmd_stats(args: argparse.Namespace) -> int:

@@ -33,9 +33,11 @@ COMMANDS = {  # command -> the least arguments it needs beyond global flags
     "unmerge": ["1"],
     "article": ["page.html"],
     "detect": ["in.txt"],
+    "sources": [],
+    "stats": [],
 }
 DB_COMMANDS = ["init", "departures", "crawl", "daemon", "reextract", "review", "merge",
-               "unmerge"]
+               "unmerge", "sources", "stats"]
 
 GOOD_CONFIG = """[storage]
 path = "x.db"
@@ -175,7 +177,8 @@ def test_missing_config_file(work, capsys, command):
                     "missing.toml: config file not found")
 
 
-@pytest.mark.parametrize("command", ["departures", "review", "merge", "unmerge", "reextract"])
+@pytest.mark.parametrize("command", ["departures", "review", "merge", "unmerge", "reextract",
+                                     "sources", "stats"])
 def test_missing_database_is_not_created(work, capsys, command):
     check_unchanged(work, ["--config", "config.toml", "--db", "gone.db", command,
                            *COMMANDS[command]], capsys, "database not found")

@@ -226,3 +226,25 @@ interval_minutes = 0.02
     db = sqlite_utils.Database(tmp_path / "d.db")
     assert db.execute("SELECT COUNT(*) FROM notify_outbox WHERE webhook_at IS NULL "
                       "OR atom_at IS NULL").fetchone()[0] == 0
+
+
+@pytest.mark.parametrize(("table", "needle"), [
+    ({"webhook_url": "ftp://x.test/hook"}, "must be an http(s) URL"),
+    ({"webhook_retries": -1}, "'webhook_retries' must be 0 or more"),
+    ({"atom_entries": 0}, "'atom_entries' must be greater than 0"),
+    ({"atom_path": " "}, "'atom_path' must not be empty"),
+    ({"webhook": "https://x.test"}, "unknown key 'webhook'"),
+])
+def test_notify_config_is_validated(table, needle):
+    from crawler.config import ConfigError, parse_config
+
+    with pytest.raises(ConfigError, match="notify") as info:
+        parse_config({"notify": table}, None)
+    assert needle in str(info.value)
+
+
+def test_relative_atom_path_is_relative_to_the_config_file(tmp_path):
+    from crawler.config import load_config
+
+    (tmp_path / "c.toml").write_text('[notify]\natom_path = "out/d.atom"\n')
+    assert load_config(tmp_path / "c.toml").notify.atom_path == str(tmp_path / "out" / "d.atom")
