@@ -173,17 +173,16 @@ def cmd_sources(args: argparse.Namespace) -> int:
     config = _config(args)
     with _open_store(config, create=False) as store:
         health = source_health(store)
+    configured = [s.name for s in config.sources]
     rows = []
-    names = [s.name for s in config.sources] + sorted(set(health) - {s.name for s in
-                                                                    config.sources})
-    for name in names:
+    for name in configured + sorted(set(health) - set(configured)):
         row = dict(health.get(name) or {"source": name})
         if name not in health:
             row["state"] = "never run"
         else:
             row["state"] = "failing" if row["consecutive_failures"] else "ok"
-        if not any(s.name == name for s in config.sources):
-            row["state"] += " (not in config)" if name in health else ""
+        if name not in configured:  # a source removed from the config since it ran
+            row["state"] += " (not in config)"
         rows.append(row)
     print(render(rows, SOURCE_COLUMNS))
     failing = sum(1 for r in rows if r["state"].startswith("failing"))

@@ -39,7 +39,7 @@ class SourceStats:
     departures: int = 0
     error: str | None = None
     failures: list[str] = field(default_factory=list)
-    unchanged: bool = False  # the source document itself answered 304
+    unchanged: bool = False  # a source document (feed, listing, sitemap) answered 304
 
     def line(self) -> str:
         text = (
@@ -99,7 +99,7 @@ class SourceCrawl:
         res = await self._get(url)
         if res.not_modified:
             self.store.record_attempt(url, self.source.name, 304, None)
-            self.stats.unchanged = self.stats.unchanged or depth == 0
+            self.stats.unchanged = True  # listing nothing new is then no failure
             return []
         if not res.ok:
             self.store.record_attempt(url, self.source.name, res.status, _reason(res))
@@ -193,7 +193,7 @@ class SourceCrawl:
         todo = self._wanted(links)
         await asyncio.gather(*(self._article(url) for url in todo))
         record_source_run(self.store, self.source.name, failure_reason(self.stats),
-                          None if self.stats.unchanged else self.stats.listed)
+                          self.stats.listed or (None if self.stats.unchanged else 0))
         log.info("source done", extra={"source": self.source.name, "line": self.stats.line()})
         return self.stats
 

@@ -21,16 +21,14 @@ class PassStats(Protocol):
     failed: int
     error: str | None
     failures: list[str]
-    unchanged: bool  # the source document answered 304: listing nothing is expected
+    unchanged: bool  # a source document answered 304: listing nothing is expected
 
 
 def failure_reason(stats: PassStats) -> str | None:
     """None for a healthy pass; else one line saying what is wrong."""
     if stats.error:
         return stats.error
-    if stats.unchanged:
-        return None
-    if stats.listed == 0:
+    if stats.listed == 0 and not stats.unchanged:
         return NO_LINKS
     if stats.failed and not (stats.fetched or stats.not_modified or stats.robots):
         first = stats.failures[0] if stats.failures else ""

@@ -139,3 +139,18 @@ def test_daemon_warns_once_per_failing_source(config, tmp_path):
     assert sorted(line.split("source=")[1].split()[0] for line in warnings) == [
         "html-not-feed", "unreachable", "wrong-selector"]
     assert all("consecutive_failures=1" in line for line in warnings)
+
+
+def test_failure_reason_rules():
+    from crawler.crawl import SourceStats
+    from crawler.health import NO_LINKS, failure_reason
+
+    assert failure_reason(SourceStats("s", listed=3, fetched=1)) is None
+    assert failure_reason(SourceStats("s", error="http 404")) == "http 404"
+    assert failure_reason(SourceStats("s")) == NO_LINKS
+    # a 304 anywhere in discovery (the feed, or every child of a sitemap index): healthy
+    assert failure_reason(SourceStats("s", unchanged=True)) is None
+    all_failed = SourceStats("s", listed=2, failed=2, failures=["https://x.test/a: http 403"])
+    assert "every article fetch failed" in failure_reason(all_failed)
+    assert "http 403" in failure_reason(all_failed)
+    assert failure_reason(SourceStats("s", listed=2, failed=1, robots=1)) is None
