@@ -114,12 +114,12 @@ def _run_crawl(config: Config, store: Store, names: list[str] | None) -> int:
     processor = Processor(store, config.model)
     _ = processor.detector  # load the model before the first request, failing early
     stats = asyncio.run(crawl(sources, config.crawler, store, processor, _progress(True)))
-    new = asyncio.run(Notifier(config.notify).after_pass(store))
-    run_retention(config, store)
     if sys.stderr.isatty():
         sys.stderr.write("\n")
     for s in stats:
         print(s.line())
+    new = asyncio.run(Notifier(config.notify).after_pass(store))
+    run_retention(config, store)
     for a in new:
         print(f"new departure #{a.departure_id}: {a.person} / {a.company}"
               + (f" ({a.role})" if a.role else ""))
@@ -190,7 +190,7 @@ def cmd_sources(args: argparse.Namespace) -> int:
     return 0
 
 
-def _mb(n: int) -> str:
+def _size(n: int) -> str:
     """A size a person reads at a glance: 512 B, 12.3 kB, 4.5 MB, 1.2 GB."""
     for unit, scale in (("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
         if n >= scale:
@@ -205,11 +205,11 @@ def cmd_stats(args: argparse.Namespace) -> int:
     with _open_store(config, create=False) as store:
         report = database_report(store)
     r = config.retention
-    print(f"database  {config.db_path}: {_mb(report.db_bytes)} "
-          f"({_mb(report.free_bytes)} free for reuse)")
-    print(f"wal       {_mb(report.wal_bytes)}")
-    print(f"archive   {_mb(report.archive_bytes)} of pages as fetched, "
-          f"{_mb(report.archive_stored_bytes)} stored")
+    print(f"database  {config.db_path}: {_size(report.db_bytes)} "
+          f"({_size(report.free_bytes)} free for reuse)")
+    print(f"wal       {_size(report.wal_bytes)}")
+    print(f"archive   {_size(report.archive_bytes)} of pages as fetched, "
+          f"{_size(report.archive_stored_bytes)} stored")
     print(f"retention max_versions_per_url = {r.max_versions_per_url}, "
           f"forget_failed_after_days = {r.forget_failed_after_days:g}, "
           f"checkpoint_wal = {str(r.checkpoint_wal).lower()}")
