@@ -30,6 +30,7 @@ from storage.outbox import (
     mark,
     pending,
     skip_channel,
+    still_owed,
     webhook_failed,
 )
 
@@ -155,6 +156,8 @@ class Notifier:
         async with httpx.AsyncClient(timeout=self.settings.webhook_timeout_seconds,
                                      follow_redirects=False) as client:
             for a in todo:
+                if not still_owed(store, "webhook", a):
+                    continue
                 error = await self._post(client, url, a)
                 if error is None:
                     mark(store, "webhook", [a], utcnow())

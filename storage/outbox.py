@@ -119,6 +119,14 @@ def skip_channel(store: Store, channel: str) -> None:
                          [SKIPPED])
 
 
+def still_owed(store: Store, channel: str, row: Announcement) -> bool:
+    """Re-read just before sending: another process (an `exodus crawl` beside the
+    daemon) may have delivered the row since this one listed it."""
+    column = _column(channel)
+    return store.db.execute(f"SELECT 1 FROM notify_outbox WHERE rowid = ? AND {column} IS NULL",
+                            [row.rowid]).fetchone() is not None
+
+
 def webhook_failed(store: Store, row: Announcement, error: str) -> int:
     """Count a failed delivery; returns the attempts so far."""
     with store.transaction():

@@ -248,3 +248,25 @@ def test_relative_atom_path_is_relative_to_the_config_file(tmp_path):
 
     (tmp_path / "c.toml").write_text('[notify]\natom_path = "out/d.atom"\n')
     assert load_config(tmp_path / "c.toml").notify.atom_path == str(tmp_path / "out" / "d.atom")
+
+
+def test_rows_another_process_delivered_meanwhile_are_not_sent_again(store, tmp_path,
+                                                                     httpserver):
+    """An `exodus crawl` beside the daemon: what the other one delivered while this one
+    was sending is skipped (only the POST in flight at that moment can repeat)."""
+    httpserver.expect_request("/hook", method="POST").respond_with_data("ok")
+    report(store, "https://news.test/a/1", finding("Chen Jie", "Maple Devices"),
+           finding("Li Na", "Maple Devices"))
+    first = Notifier(settings(tmp_path, httpserver, atom_path=None))
+    post = first._post
+    other = Store.open(tmp_path / "n.db")
+
+    async def post_after_the_other_process(client, url, row):
+        if not posts(httpserver):
+            await Notifier(settings(tmp_path, httpserver, atom_path=None)).after_pass(other)
+        return await post(client, url, row)
+
+    first._post = post_after_the_other_process
+    asyncio.run(first.after_pass(store))
+    other.close()
+    assert sorted(p["person"] for p in posts(httpserver)) == ["Chen Jie", "Chen Jie", "Li Na"]
