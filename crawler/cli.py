@@ -19,10 +19,11 @@ import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, replace
 from datetime import datetime
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
-from crawler.config import Config, ConfigError, load_config, parse_config
+from crawler.config import Config, ConfigError, NotifySettings, load_config, parse_config
 from crawler.errors import ExodusError
 from crawler.logs import setup_logging
 from crawler.table import DEPARTURE_COLUMNS, render
@@ -67,12 +68,15 @@ def cmd_init(args: argparse.Namespace) -> int:
     from crawler.gold import load_gold, read_gold
 
     config = _config(args)
-    read_gold()  # fail on a broken seed before touching the database
+    if args.gold:
+        read_gold()  # fail on a broken seed before touching the database
     with _open_store(config) as store:
-        n = load_gold(store)
+        if args.gold:
+            load_gold(store)
         counts = store.counts()
+        gold = store.db.execute("SELECT COUNT(*) FROM departures WHERE gold = 1").fetchone()[0]
     print(f"{config.db_path}: ready ({counts['departures']} departures, "
-          f"{n} of them gold, {counts['pages']} pages archived)")
+          f"{gold} of them gold, {counts['pages']} pages archived)")
     return 0
 
 
@@ -99,7 +103,10 @@ def cmd_departures(args: argparse.Namespace) -> int:
 
 def _run_crawl(config: Config, store: Store, names: list[str] | None) -> int:
     from crawler.crawl import crawl
+    from crawler.health import failure_reason
+    from crawler.notify import Notifier
     from crawler.pipeline import Processor
+    from crawler.upkeep import run_retention
 
     sources = [config.source(n) for n in names] if names else list(config.sources)
     if not sources:
@@ -111,6 +118,18 @@ def _run_crawl(config: Config, store: Store, names: list[str] | None) -> int:
         sys.stderr.write("\n")
     for s in stats:
         print(s.line())
+    new = asyncio.run(Notifier(config.notify).after_pass(store))
+    run_retention(config, store)
+    for a in new:
+        print(f"new departure #{a.departure_id}: {a.person} / {a.company}"
+              + (f" ({a.role})" if a.role else ""))
+    failed = {s.name: reason for s in stats if (reason := failure_reason(s))}
+    for name, reason in failed.items():
+        print(f"exodus: warning: source {name} failed: {reason}", file=sys.stderr)
+    if failed and len(failed) == len(stats):
+        print(f"exodus: every source failed ({len(failed)}); see 'exodus sources'",
+              file=sys.stderr)
+        return 1
     return 0
 
 
@@ -123,17 +142,81 @@ def cmd_crawl(args: argparse.Namespace) -> int:
 
 
 def cmd_daemon(args: argparse.Namespace) -> int:
-    from crawler.daemon import run_daemon
+    from crawler.daemon import daemon_lock, run_daemon
     from crawler.pipeline import Processor
 
     config = _config(args)
     if not config.sources:
         raise ExodusError(f"{config.path or 'config'}: no [[sources]] to schedule")
     setup_logging(max(args.verbose, 1))  # a daemon's log is its output: one line per run
-    with _open_store(config) as store:
+    with _open_store(config) as store, daemon_lock(config.db_path):
         processor = Processor(store, config.model)
         _ = processor.detector
         asyncio.run(run_daemon(config, store, processor))
+    return 0
+
+
+SOURCE_COLUMNS = (
+    ("source", "source", 24),
+    ("state", "state", 22),
+    ("consecutive_failures", "failures", 8),
+    ("last_run", "last run", 20),
+    ("last_success", "last success", 20),
+    ("last_listed", "listed", 6),
+    ("last_error", "last error", 70),
+)
+
+
+def cmd_sources(args: argparse.Namespace) -> int:
+    from storage.health import source_health
+
+    config = _config(args)
+    with _open_store(config, create=False) as store:
+        health = source_health(store)
+    configured = [s.name for s in config.sources]
+    rows = []
+    for name in configured + sorted(set(health) - set(configured)):
+        row = dict(health.get(name) or {"source": name})
+        if name not in health:
+            row["state"] = "never run"
+        else:
+            row["state"] = "failing" if row["consecutive_failures"] else "ok"
+        if name not in configured:  # a source removed from the config since it ran
+            row["state"] += " (not in config)"
+        rows.append(row)
+    print(render(rows, SOURCE_COLUMNS))
+    failing = sum(1 for r in rows if r["state"].startswith("failing"))
+    print(f"({len(rows)} sources, {failing} failing)")
+    return 0
+
+
+def _size(n: int) -> str:
+    """A size a person reads at a glance: 512 B, 12.3 kB, 4.5 MB, 1.2 GB."""
+    for unit, scale in (("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
+        if n >= scale:
+            return f"{n / scale:.1f} {unit}"
+    return f"{n} B"
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    from storage.retention import database_report
+
+    config = _config(args)
+    with _open_store(config, create=False) as store:
+        report = database_report(store)
+    r = config.retention
+    print(f"database  {config.db_path}: {_size(report.db_bytes)} "
+          f"({_size(report.free_bytes)} free for reuse)")
+    print(f"wal       {_size(report.wal_bytes)}")
+    print(f"archive   {_size(report.archive_bytes)} of pages as fetched, "
+          f"{_size(report.archive_stored_bytes)} stored")
+    print(f"retention max_versions_per_url = {r.max_versions_per_url}, "
+          f"forget_failed_after_days = {r.forget_failed_after_days:g}, "
+          f"checkpoint_wal = {str(r.checkpoint_wal).lower()}")
+    print("rows")
+    width = max(map(len, report.rows), default=0)
+    for table, count in sorted(report.rows.items()):
+        print(f"  {table.ljust(width)}  {count}")
     return 0
 
 
@@ -141,7 +224,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from crawler.demo import demo_config, serve_site
     from crawler.gold import load_gold
 
-    config = _config(args)
+    config = replace(_config(args), notify=NotifySettings())  # demo finds are not news
     if args.db is None:
         config = replace(config, db_path=Path("demo.db"))
     with serve_site(port=args.port) as base, _open_store(config) as store:
@@ -344,36 +427,68 @@ class _Parser(argparse.ArgumentParser):
         return " ".join(parts) + " " if parts else ""
 
 
+def _version() -> str:
+    try:
+        return version("exodus")
+    except PackageNotFoundError:  # running from a checkout that was never installed
+        return "unknown"
+
+
+def _global_flags(parser: argparse.ArgumentParser, suppress: bool) -> None:
+    """--config, --db and -v, accepted before or after the subcommand.
+
+    The subcommand's copies default to SUPPRESS, so they set a value only when given
+    there and never overwrite one given before the subcommand.
+    """
+    def default(value: Any) -> Any:
+        return argparse.SUPPRESS if suppress else value
+
+    parser.add_argument("--config", metavar="PATH", default=default(None),
+                        help="config file (default: ./config.toml when present)")
+    parser.add_argument("--db", metavar="PATH", default=default(None),
+                        help="database file (overrides [storage] path)")
+    parser.add_argument("-v", "--verbose", action="count", default=default(0),
+                        help="log more (-v info, -vv debug); logs go to stderr")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="exodus",
         description="Crawl tech-news sites, archive every page, and keep a deduplicated "
                     "register of executive departures.",
     )
-    parser.add_argument("--config", metavar="PATH",
-                        help="config file (default: ./config.toml when present)")
-    parser.add_argument("--db", metavar="PATH", help="database file (overrides [storage] path)")
-    parser.add_argument("-v", "--verbose", action="count", default=0,
-                        help="log more (-v info, -vv debug); logs go to stderr")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    parser.add_argument("--version", action="version", version=f"exodus {_version()}",
+                        help="print the exodus version and exit")
+    _global_flags(parser, suppress=False)
+    common = argparse.ArgumentParser(add_help=False)
+    _global_flags(common, suppress=True)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser,
+                                help="run 'exodus COMMAND --help' for its options")
     sub.required = True
 
-    p = sub.add_parser("init", help="create or migrate the database and load the gold example")
+    def add(name: str, help: str) -> argparse.ArgumentParser:  # noqa: A002
+        return sub.add_parser(name, help=help, description=help, parents=[common])
+
+    p = add("init", help="create or migrate the database (idempotent)")
+    p.add_argument("--gold", action="store_true",
+                   help="also load the labelled gold example (seeds/gold), marked gold = 1; "
+                        "meant for trying exodus out, not for a monitoring database")
     p.set_defaults(func=cmd_init)
 
-    p = sub.add_parser("demo", help="crawl the bundled demo site offline into demo.db")
+    p = add("demo", help="crawl the bundled demo site offline into demo.db")
     p.add_argument("--port", type=int, metavar="N",
                    help="serve the demo site on this port (default 8765, else any free port)")
     p.set_defaults(func=cmd_demo)
 
-    p = sub.add_parser("departures", help="print the deduplicated departures")
-    p.add_argument("--status", choices=["new", "confirmed", "rejected"])
+    p = add("departures", help="print the deduplicated departures")
+    p.add_argument("--status", choices=["new", "confirmed", "rejected"],
+                   help="only departures with this review status")
     p.add_argument("--company", help="only companies whose name contains this text")
     p.add_argument("--since", metavar="DATE", help="only departures seen on or after DATE")
     p.add_argument("--json", action="store_true", help="JSON lines instead of a table")
     p.set_defaults(func=cmd_departures)
 
-    p = sub.add_parser("reextract", help="run extraction and detection again over the archive")
+    p = add("reextract", help="run extraction and detection again over the archive")
     p.add_argument("--source", metavar="NAME", help="only pages of this source "
                    "(with --from-dir: the source name given to the imported pages)")
     p.add_argument("--since", metavar="DATE", help="only pages fetched on or after DATE")
@@ -384,44 +499,53 @@ def build_parser() -> argparse.ArgumentParser:
                    help="also redo pages already processed by this extractor version")
     p.set_defaults(func=cmd_reextract)
 
-    p = sub.add_parser("review", help="confirm, reject or reopen a departure")
-    p.add_argument("id", type=int, metavar="ID")
+    p = add("review", help="confirm, reject or reopen a departure")
+    p.add_argument("id", type=int, metavar="ID", help="the departure id (first column)")
     group = p.add_mutually_exclusive_group(required=True)
     for action in ("confirm", "reject", "reopen"):
-        group.add_argument(f"--{action}", dest="action", action="store_const", const=action)
+        group.add_argument(f"--{action}", dest="action", action="store_const", const=action,
+                           help=f"{action} the departure" if action != "reopen"
+                           else "set the departure back to new")
     p.add_argument("--note", help="why; shown in the register")
     p.add_argument("--by", help="reviewer name (default: your login name)")
     p.set_defaults(func=cmd_review)
 
-    p = sub.add_parser("merge", help="fold departure OTHER into KEEP (a duplicate the tool missed)")
-    p.add_argument("keep", type=int, metavar="KEEP")
-    p.add_argument("other", type=int, metavar="OTHER")
-    p.add_argument("--note")
+    p = add("merge", help="fold departure OTHER into KEEP (a duplicate the tool missed)")
+    p.add_argument("keep", type=int, metavar="KEEP", help="the departure id that stays")
+    p.add_argument("other", type=int, metavar="OTHER", help="the departure id folded into KEEP")
+    p.add_argument("--note", help="why; kept with the decision")
     p.add_argument("--by", help="reviewer name (default: your login name)")
     p.set_defaults(func=cmd_merge)
 
-    p = sub.add_parser("unmerge", help="list the names merged into a departure, or split one out")
-    p.add_argument("id", type=int, metavar="ID")
+    p = add("unmerge", help="list the names merged into a departure, or split one out")
+    p.add_argument("id", type=int, metavar="ID", help="the departure id")
     p.add_argument("person", nargs="?", metavar="PERSON", help="the merged name to split out")
     p.add_argument("--company", help="the merged variant's company, when several match")
-    p.add_argument("--note")
+    p.add_argument("--note", help="why; kept with the decision")
     p.add_argument("--by", help="reviewer name (default: your login name)")
     p.set_defaults(func=cmd_unmerge)
 
-    p = sub.add_parser("crawl", help="one crawl pass over the configured sources, then exit")
+    p = add("crawl", help="one crawl pass over the configured sources, then exit")
     p.add_argument("--source", action="append", metavar="NAME",
                    help="crawl only this source (repeatable)")
     p.set_defaults(func=cmd_crawl)
 
-    p = sub.add_parser("daemon", help="crawl every source on its schedule until stopped")
+    p = add("sources", help="the health of each source: last run, last success, "
+                            "consecutive failures, last error")
+    p.set_defaults(func=cmd_sources)
+
+    p = add("stats", help="database and WAL size, archive size and rows per table")
+    p.set_defaults(func=cmd_stats)
+
+    p = add("daemon", help="crawl every source on its schedule until stopped")
     p.set_defaults(func=cmd_daemon)
 
-    p = sub.add_parser("article", help="extract the article from saved pages (.html, .html.gz)")
-    p.add_argument("files", nargs="+", metavar="FILE")
+    p = add("article", help="extract the article from saved pages (.html, .html.gz)")
+    p.add_argument("files", nargs="+", metavar="FILE", help="saved page (.html or .html.gz)")
     p.add_argument("--url", help="the URL the page was fetched from")
     p.set_defaults(func=cmd_article)
 
-    p = sub.add_parser("detect", help="find departures in plain text or JSON lines")
+    p = add("detect", help="find departures in plain text or JSON lines")
     p.add_argument("file", nargs="?", metavar="FILE", help="input file, or - for stdin")
     p.add_argument("--jsonl", action="store_true",
                    help='input lines are {"id", "text", "published"} objects')

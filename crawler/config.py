@@ -7,7 +7,7 @@ key of a daemon that runs for weeks would otherwise be silently ignored.
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -47,12 +47,34 @@ class Source:
 
 
 @dataclass(frozen=True)
+class RetentionSettings:
+    """What the crawler forgets after each pass (0 turns a limit off)."""
+
+    max_versions_per_url: int = 10
+    forget_failed_after_days: float = 30.0
+    checkpoint_wal: bool = True
+
+
+@dataclass(frozen=True)
+class NotifySettings:
+    """Where new departures are announced; both channels are off unless set."""
+
+    atom_path: str | None = None
+    atom_entries: int = 100
+    webhook_url: str | None = None
+    webhook_timeout_seconds: float = 10.0
+    webhook_retries: int = 3
+
+
+@dataclass(frozen=True)
 class Config:
     path: Path | None
     db_path: Path
     crawler: CrawlerSettings = field(default_factory=CrawlerSettings)
     model: str = DEFAULT_MODEL
     sources: tuple[Source, ...] = ()
+    retention: RetentionSettings = field(default_factory=RetentionSettings)
+    notify: NotifySettings = field(default_factory=NotifySettings)
 
     def source(self, name: str) -> Source:
         for src in self.sources:
@@ -113,7 +135,7 @@ def _source(table: Any, where: str) -> Source:
 
 def parse_config(data: dict[str, Any], path: Path | None) -> Config:
     name = str(path) if path else "config"
-    allowed = {"storage", "crawler", "nlp", "sources"}
+    allowed = {"storage", "crawler", "nlp", "sources", "retention", "notify"}
     for key in data:
         if key not in allowed:
             choices = ", ".join(sorted(allowed))
@@ -155,7 +177,35 @@ def parse_config(data: dict[str, Any], path: Path | None) -> Config:
         if src.name in seen:
             raise ConfigError(f"{name}: [[sources]] duplicate name {src.name!r}")
         seen.add(src.name)
-    return Config(path=path, db_path=db_path, crawler=crawler, model=model, sources=sources)
+    return Config(path=path, db_path=db_path, crawler=crawler, model=model, sources=sources,
+                  retention=_retention(data.get("retention", {}), f"{name}: [retention]"),
+                  notify=_notify(data.get("notify", {}), f"{name}: [notify]", path))
+
+
+def _retention(table: Any, where: str) -> RetentionSettings:
+    settings: RetentionSettings = _build(RetentionSettings, table, where)
+    for key in ("max_versions_per_url", "forget_failed_after_days"):
+        if getattr(settings, key) < 0:
+            raise ConfigError(f"{where}: key '{key}' must be 0 (off) or more")
+    return settings
+
+
+def _notify(table: Any, where: str, path: Path | None) -> NotifySettings:
+    settings: NotifySettings = _build(NotifySettings, table, where)
+    _positive(where, settings, "atom_entries", "webhook_timeout_seconds")
+    if settings.webhook_retries < 0:
+        raise ConfigError(f"{where}: key 'webhook_retries' must be 0 or more")
+    url = settings.webhook_url
+    if url is not None and not url.startswith(("http://", "https://")):
+        raise ConfigError(f"{where}: key 'webhook_url' must be an http(s) URL, got {url!r}")
+    if settings.atom_path is not None:
+        if not settings.atom_path.strip():
+            raise ConfigError(f"{where}: key 'atom_path' must not be empty")
+        atom = Path(settings.atom_path).expanduser()
+        if not atom.is_absolute() and path is not None:
+            atom = path.parent / atom
+        settings = replace(settings, atom_path=str(atom))
+    return settings
 
 
 def load_config(path: Path) -> Config:

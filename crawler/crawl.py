@@ -15,11 +15,13 @@ from urllib.parse import urlsplit
 
 from crawler.config import CrawlerSettings, Source
 from crawler.fetch import Fetcher, FetchResult, FetchSettings
+from crawler.health import failure_reason
 from crawler.pipeline import PageInput, Processor
 from crawler.sources import Link, SourceError, parse_feed, parse_listing, parse_sitemap
 from crawler.urls import is_private_address
 from extract.version import EXTRACTOR_VERSION
 from storage import PageVersion, Store, iso_utc
+from storage.health import record_source_run
 
 log = logging.getLogger("exodus.crawl")
 
@@ -37,6 +39,7 @@ class SourceStats:
     departures: int = 0
     error: str | None = None
     failures: list[str] = field(default_factory=list)
+    unchanged: bool = False  # a source document (feed, listing, sitemap) answered 304
 
     def line(self) -> str:
         text = (
@@ -96,6 +99,7 @@ class SourceCrawl:
         res = await self._get(url)
         if res.not_modified:
             self.store.record_attempt(url, self.source.name, 304, None)
+            self.stats.unchanged = True  # listing nothing new is then no failure
             return []
         if not res.ok:
             self.store.record_attempt(url, self.source.name, res.status, _reason(res))
@@ -188,6 +192,8 @@ class SourceCrawl:
         self.store.note_discovered(self.source.name, [(lnk.url, lnk.published) for lnk in links])
         todo = self._wanted(links)
         await asyncio.gather(*(self._article(url) for url in todo))
+        record_source_run(self.store, self.source.name, failure_reason(self.stats),
+                          self.stats.listed or (None if self.stats.unchanged else 0))
         log.info("source done", extra={"source": self.source.name, "line": self.stats.line()})
         return self.stats
 
