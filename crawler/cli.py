@@ -26,6 +26,7 @@ from crawler.config import Config, ConfigError, load_config, parse_config
 from crawler.errors import ExodusError
 from crawler.logs import setup_logging
 from crawler.table import DEPARTURE_COLUMNS, render
+from extract.jsonld import scrub_json, without_surrogates
 from storage import StorageError, Store
 
 DEFAULT_CONFIG = Path("config.toml")
@@ -289,7 +290,7 @@ def _jsonl_items(lines: Iterator[str], source: str) -> Iterator[tuple[Any, str, 
         if not line.strip():
             continue
         try:
-            item = json.loads(line)
+            item = scrub_json(json.loads(line))
             text = item["text"]
             if not isinstance(text, str):
                 raise TypeError("'text' must be a string")
@@ -310,6 +311,7 @@ def cmd_detect(args: argparse.Namespace) -> int:
             raw = Path(source).read_text(encoding="utf-8", errors="replace")
     except OSError as exc:
         raise ExodusError(f"{source}: cannot read ({exc.strerror or exc})") from None
+    raw = without_surrogates(raw)  # stdin under a C locale decodes with surrogateescape
     try:
         detector = Detector(config.model)
     except ModelNotFound as exc:
