@@ -61,9 +61,18 @@ class _El:
         return "".join(self.text_parts).strip()
 
     def all_text(self) -> str:
-        parts = list(self.text_parts)
-        for child in self.children:
-            parts.append(child.all_text())
+        """Own and descendants' text, depth first; iterative, as a hostile feed can nest
+        a title's children deeper than Python's recursion limit."""
+        parts: list[str] = []
+        stack: list[_El | str] = [self]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, str):
+                parts.append(node)
+                continue
+            # Own text first, then each child's, as the recursive form did.
+            stack.extend(reversed(node.children))
+            stack.append("".join(node.text_parts))
         return " ".join(p.strip() for p in parts if p.strip())
 
     def find(self, *names: str) -> _El | None:
@@ -90,9 +99,11 @@ class _Forbidden(Exception):
 
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 _ENCODING_DECL = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._:-]+)["']""")
-_DOCTYPE = re.compile(r"<!DOCTYPE(?:[^\[>]|\[.*?\])*>", re.IGNORECASE | re.DOTALL)
+# Located with find/regex-free scans (see _cut_doctypes, _split_cdata): the obvious
+# patterns "<!DOCTYPE(...|\[.*?\])*>" and "<!\[CDATA\[.*?\]\]>" rescan to the end of the
+# text from every unterminated opener, so a 0.5 MB feed of openers took 90 s.
+_DOCTYPE_OPEN = re.compile(r"<!DOCTYPE", re.IGNORECASE)
 _ENTITY = re.compile(r"&(#[0-9]+;|#[xX][0-9a-fA-F]+;|[A-Za-z][A-Za-z0-9._-]*;)?")
-_CDATA = re.compile(r"(<!\[CDATA\[.*?\]\]>)", re.DOTALL)
 _BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _XML_BUILTIN = {"amp", "lt", "gt", "quot", "apos"}
 
@@ -157,13 +168,66 @@ def _sanitize(text: str) -> str:
         raise SourceError("no markup found")
     text = text[lt:]
     text = _XML_DECL.sub("", text, count=1)
-    text = _DOCTYPE.sub("", text)
+    text = _cut_doctypes(text)
     text = _BAD_CHARS.sub("", text)
     # Entities are fixed outside CDATA only: "AT&T" inside CDATA is already literal.
-    parts = _CDATA.split(text)
+    parts = _split_cdata(text)
     for i in range(0, len(parts), 2):
         parts[i] = _ENTITY.sub(_fix_entity, parts[i])
     return "".join(parts)
+
+
+def _cut_doctypes(text: str) -> str:
+    """Remove every ``<!DOCTYPE ...>`` (with its ``[internal subset]``) in one pass.
+
+    An internal subset runs to the first ``]`` and the declaration to the next ``>``;
+    an unterminated one takes the rest of the text with it (nothing after it could be
+    parsed anyway). Each character is looked at a bounded number of times.
+    """
+    out: list[str] = []
+    pos = 0
+    while True:
+        m = _DOCTYPE_OPEN.search(text, pos)
+        if m is None:
+            out.append(text[pos:])
+            break
+        out.append(text[pos : m.start()])
+        i = m.end()
+        gt = text.find(">", i)
+        bracket = text.find("[", i, gt if gt != -1 else len(text))
+        if bracket != -1:
+            close = text.find("]", bracket + 1)
+            gt = text.find(">", close + 1) if close != -1 else -1
+        if gt == -1:
+            break
+        pos = gt + 1
+    return "".join(out)
+
+
+_CDATA_OPEN = "<![CDATA["
+_CDATA_CLOSE = "]]>"
+
+
+def _split_cdata(text: str) -> list[str]:
+    """``[outside, cdata, outside, cdata, ..., outside]`` like ``re.split`` with a group.
+
+    An opener without a closer is ordinary text (as the regex treated it); once no
+    closer is left, no later opener can have one, so the scan stops there: linear.
+    """
+    parts: list[str] = []
+    pos = 0
+    while True:
+        start = text.find(_CDATA_OPEN, pos)
+        if start == -1:
+            break
+        end = text.find(_CDATA_CLOSE, start + len(_CDATA_OPEN))
+        if end == -1:
+            break
+        parts.append(text[pos:start])
+        parts.append(text[start : end + len(_CDATA_CLOSE)])
+        pos = end + len(_CDATA_CLOSE)
+    parts.append(text[pos:])
+    return parts
 
 
 def _parse_xml(text: str) -> _El:
@@ -280,7 +344,7 @@ def _clean_title(value: str | None) -> str | None:
     text = " ".join(value.split())
     if "<" in text and ">" in text:
         # Titles in CDATA sometimes carry markup.
-        text = " ".join(re.sub(r"<[^>]+>", " ", text).split())
+        text = " ".join(re.sub(r"<[^<>]+>", " ", text).split())  # [^<>]: linear
     return text or None
 
 

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
+
+import pytest
 
 import sqlite_utils
 from faults.server import FaultServer, respond
@@ -16,6 +19,7 @@ from faults.server import FaultServer, respond
 from crawler.cli import main
 from crawler.crawl import crawl
 from crawler.pipeline import Processor
+from crawler.sources import SourceError, parse_feed, parse_sitemap
 from extract.article import extract_article
 from storage import Store
 
@@ -114,3 +118,53 @@ def test_detect_jsonl_with_a_lone_surrogate(tmp_path, capfd):
     assert main(["--config", str(tmp_path / "c.toml"), "detect", "--jsonl", str(src)]) == 0
     out = capfd.readouterr().out
     _utf8_clean(json.loads(out))
+
+
+# ------------------------------------------------------------ quadratic feed parsing
+
+HALF_MB = 500_000
+
+
+def _hostile_feeds() -> dict[str, bytes]:
+    """Each about 0.5 MB; each took from 30 s to minutes with the old regexes."""
+    item = b"<item><link>http://a.test/1</link><title>One</title></item>"
+    n = HALF_MB // 12
+    return {
+        "doctype openers": b"<rss version='2.0'><channel>" + item + b"<!DOCTYPE x [" * n
+                           + b"</channel></rss>",
+        "cdata openers": b"<rss version='2.0'><channel>" + item + b"<![CDATA[" * n
+                         + b"</channel></rss>",
+        "title markup": b"<rss version='2.0'><channel><item><link>http://a.test/1</link>"
+                        b"<title><![CDATA[>" + b"<a" * (HALF_MB // 2) + b"]]></title></item>"
+                        b"</channel></rss>",
+        "nested title": b"<feed><entry><link href='http://a.test/1'/><title>"
+                        + b"<b>x" * (HALF_MB // 4) + b"</title></entry></feed>",
+    }
+
+
+@pytest.mark.parametrize("kind", list(_hostile_feeds()))
+def test_hostile_feed_parses_in_linear_time(kind):
+    body = _hostile_feeds()[kind]
+    started = time.monotonic()
+    try:
+        links = parse_feed(body, "http://a.test/")
+    except SourceError:
+        links = []
+    elapsed = time.monotonic() - started
+    assert elapsed < 3.0, f"{kind}: {elapsed:.1f}s"
+    assert all(link.url.startswith("http://a.test/") for link in links)
+    if kind != "doctype openers":  # an unterminated DOCTYPE swallows what follows it
+        assert [link.url for link in links] == ["http://a.test/1"]
+
+
+def test_doctype_and_cdata_are_still_handled():
+    body = (b"<?xml version='1.0'?><!DOCTYPE rss [<!ENTITY x 'boom'>]><rss version='2.0'>"
+            b"<channel><item><title><![CDATA[AT&T <b>buys</b> &x;]]></title>"
+            b"<link>http://a.test/2?a=1&amp;b=2</link></item></channel></rss>")
+    (link,) = parse_feed(body, "http://a.test/")
+    assert link.url == "http://a.test/2?a=1&b=2"
+    assert link.title == "AT&T buys &x;"
+    links, children = parse_sitemap(
+        b"<!doctype urlset><urlset><url><loc>http://a.test/3</loc></url></urlset>",
+        "http://a.test/")
+    assert [x.url for x in links] == ["http://a.test/3"] and children == []
