@@ -12,7 +12,6 @@ import json
 import time
 
 import pytest
-
 import sqlite_utils
 from faults.server import FaultServer, respond
 
