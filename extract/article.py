@@ -23,7 +23,7 @@ from .margins import margins, visible_text
 from .metadata import find_authors, find_canonical, find_lang, find_title
 from .page import read_page
 
-__all__ = ["Article", "extract_article", "MAX_BYTES"]
+__all__ = ["Article", "extract_article", "looks_binary", "MAX_BYTES"]
 
 # Pages beyond this are cut: real articles are far smaller, and parsing 50 MB of generated
 # markup costs seconds for no text worth having.
@@ -60,6 +60,9 @@ def _looks_binary(data: bytes) -> bool:
     # bytes.translate deleting the control bytes counts them at C speed.
     control = len(head) - len(head.translate(None, _BINARY_BYTES))
     return control > len(head) * 0.05
+
+
+looks_binary = _looks_binary  # for callers that refuse binary files up front
 
 
 def _without_nul(html: str, markup: str | bytes) -> tuple[str, str | bytes]:

@@ -8,7 +8,9 @@ Each test here failed before its fix.
 from __future__ import annotations
 
 import asyncio
+import gzip
 import json
+import math
 import time
 
 import pytest
@@ -16,6 +18,7 @@ import sqlite_utils
 from faults.server import FaultServer, respond
 
 from crawler.cli import main
+from crawler.config import ConfigError, parse_config
 from crawler.crawl import crawl
 from crawler.pipeline import Processor
 from crawler.sources import SourceError, parse_feed, parse_sitemap
@@ -167,3 +170,132 @@ def test_doctype_and_cdata_are_still_handled():
         b"<!doctype urlset><urlset><url><loc>http://a.test/3</loc></url></urlset>",
         "http://a.test/")
     assert [x.url for x in links] == ["http://a.test/3"] and children == []
+
+
+# ------------------------------------------------------------------ config values
+
+
+@pytest.mark.parametrize(("table", "key", "value"), [
+    ("crawler", "delay_seconds", math.nan),
+    ("crawler", "delay_seconds", math.inf),
+    ("crawler", "timeout_seconds", math.inf),
+    ("crawler", "max_retry_after", math.nan),
+    ("crawler", "max_retries", -1),
+    ("crawler", "concurrency", 10**9),
+    ("crawler", "max_page_bytes", 2**63 - 1),
+    ("crawler", "user_agent", "exodus\r\nX-Evil: 1"),
+    ("sources", "interval_minutes", math.inf),
+    ("sources", "interval_minutes", math.nan),
+    ("sources", "max_links", 2**63 - 1),
+])
+def test_non_finite_and_out_of_range_config_values_are_refused(table, key, value):
+    source = {"name": "a", "kind": "feed", "url": "http://127.0.0.1:9/f"}
+    data: dict = {"sources": [source]}
+    if table == "crawler":
+        data["crawler"] = {key: value}
+    else:
+        source[key] = value
+    with pytest.raises(ConfigError, match=key):
+        parse_config(data, None)
+
+
+def test_deeply_nested_toml_is_one_config_error(tmp_path):
+    from crawler.config import load_config
+
+    path = tmp_path / "deep.toml"
+    path.write_text("x = " + "[" * 100_000 + "]" * 100_000 + "\n")
+    with pytest.raises(ConfigError, match="invalid TOML"):
+        load_config(path)
+
+
+# ------------------------------------------------------------------------ --since
+
+
+def test_since_in_basic_iso_format_compares_as_a_date(tmp_path, capsys):
+    from storage import Finding
+
+    db = tmp_path / "d.db"
+    with Store.open(db) as store:
+        for n, seen in enumerate(["2023-12-31T23:00:00Z", "2024-01-01T08:00:00Z",
+                                  "2024-05-01T00:00:00Z"]):
+            art = store.save_article(url=f"https://n.test/{n}", page_id=None, title="t",
+                                     published=None, authors=[], lang="en",
+                                     text=f"text {n}", extractor_version="t",
+                                     extracted_at=seen)
+            store.replace_findings(art, [Finding(
+                person=f"Person {n}", company="Acme", person_key=f"person {n}",
+                company_key="acme", role=None, destination=None, when_text=None,
+                sentence=f"Person {n} left Acme.", confidence=0.9)], seen, "t")
+    (tmp_path / "c.toml").write_text("")
+    capsys.readouterr()
+    people = {}
+    for since in ("20240101", "2024-01-01", "2024-01-01T00:00:00+00:00", "2024-01-01T01:00"):
+        assert main(["--config", str(tmp_path / "c.toml"), "--db", str(db), "departures",
+                     "--since", since, "--json"]) == 0
+        people[since] = sorted(json.loads(line)["person"]
+                               for line in capsys.readouterr().out.splitlines())
+    assert people["20240101"] == ["Person 1", "Person 2"]
+    assert len({tuple(v) for v in people.values()}) == 1, people
+
+
+# ------------------------------------------------------------------- gzip bombs
+
+
+def _bomb(path, size: int = 1_000_000_000) -> None:
+    """``size`` bytes of HTML-ish text gzipped into a few MB, written in pieces."""
+    block = b"<p>" + b"a" * (1 << 20) + b"</p>"
+    with gzip.open(path, "wb", compresslevel=9) as fh:
+        fh.write(b"<html><body>")
+        for _ in range(size // len(block)):
+            fh.write(block)
+
+
+def _peak_rss_of_child(argv: list[str], cwd) -> tuple[int, float, str]:
+    """(exit code, seconds, stderr) of a real process; its peak RSS goes to stderr last."""
+    import subprocess
+    import sys
+
+    code = ("import resource, sys, runpy; sys.argv = ['exodus'] + sys.argv[1:]\n"
+            "try:\n    runpy.run_module('crawler.cli', run_name='__main__')\n"
+            "finally:\n    print('RSS', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,"
+            " file=sys.stderr)\n")
+    started = time.monotonic()
+    res = subprocess.run([sys.executable, "-c", code, *argv], cwd=cwd, capture_output=True,
+                         text=True, timeout=300)
+    return res.returncode, time.monotonic() - started, res.stderr
+
+
+@pytest.fixture(scope="module")
+def bomb_file(tmp_path_factory):
+    path = tmp_path_factory.mktemp("bomb") / "bomb.html.gz"
+    _bomb(path)
+    return path
+
+
+def test_article_with_a_gzip_bomb_is_cut_not_inflated(tmp_path, bomb_file):
+    (tmp_path / "c.toml").write_text("")
+    code, seconds, err = _peak_rss_of_child(
+        ["--config", "c.toml", "article", str(bomb_file)], tmp_path)
+    rss_kb = int(err.strip().splitlines()[-1].split()[1])
+    assert code == 0, err[-2000:]
+    assert "Traceback" not in err
+    assert rss_kb < 600_000, rss_kb  # 1 GB inflated would need well over that
+    assert seconds < 120
+
+
+def test_reextract_import_of_a_gzip_bomb_is_cut(tmp_path, bomb_file):
+    saved = tmp_path / "saved"
+    saved.mkdir()
+    (saved / "bomb.html.gz").symlink_to(bomb_file)
+    (tmp_path / "c.toml").write_text("")
+    code, seconds, err = _peak_rss_of_child(
+        ["--config", "c.toml", "--db", "x.db", "reextract", "--from-dir", "saved",
+         "--workers", "1"], tmp_path)
+    rss_kb = int(err.strip().splitlines()[-1].split()[1])
+    assert code == 0, err[-2000:]
+    assert "Traceback" not in err
+    assert rss_kb < 1_200_000, rss_kb  # the spaCy model is loaded in this process
+    db = sqlite_utils.Database(tmp_path / "x.db")
+    sizes = [r[0] for r in db.execute("select size from pages")]
+    db.close()
+    assert sizes and max(sizes) <= 8_000_000
