@@ -19,6 +19,7 @@ import codecs
 import html.entities
 import json
 import re
+import threading
 import zlib
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -32,10 +33,19 @@ from .urls import canonicalize
 __all__ = ["Link", "SourceError", "parse_feed", "parse_listing", "parse_sitemap"]
 
 MAX_SITEMAP_BYTES = 50 * 1024 * 1024  # sitemaps.org: 50 MB uncompressed per file
+# Text is fed to expat in pieces of this many characters, and loops look at ``cancel``
+# every _CHECK_EVERY items, so a parse running in a thread stops soon after it is told to.
+_PARSE_CHUNK = 256 * 1024
+_CHECK_EVERY = 500
 
 
 class SourceError(Exception):
     """The document is not a feed/sitemap at all; the message is one line."""
+
+
+def _stop_if(cancel: threading.Event | None) -> None:
+    if cancel is not None and cancel.is_set():
+        raise SourceError("parsing cancelled")
 
 
 @dataclass(frozen=True)
@@ -230,7 +240,7 @@ def _split_cdata(text: str) -> list[str]:
     return parts
 
 
-def _parse_xml(text: str) -> _El:
+def _parse_xml(text: str, cancel: threading.Event | None = None) -> _El:
     """Parse sanitised XML into an _El tree; keep what was complete on error."""
     parser = expat.ParserCreate()  # no namespace processing: unbound prefixes are fine
     try:
@@ -268,7 +278,10 @@ def _parse_xml(text: str) -> _El:
     parser.ExternalEntityRefHandler = lambda *a: 0  # never load external entities
     parser.buffer_text = True
     try:
-        parser.Parse(text, True)
+        for start_at in range(0, len(text), _PARSE_CHUNK):
+            parser.Parse(text[start_at : start_at + _PARSE_CHUNK], False)
+            _stop_if(cancel)
+        parser.Parse("", True)
     except expat.ExpatError:
         if not root:
             raise SourceError("not XML") from None
@@ -280,13 +293,15 @@ def _parse_xml(text: str) -> _El:
     return root[0]
 
 
-def _load(body: bytes, what: str) -> _El:
+def _load(body: bytes, what: str, cancel: threading.Event | None = None) -> _El:
     if not body or not body.strip():
         raise SourceError(f"empty {what}")
     text = _decode_xml(body)
     if _looks_like_html(text):
         raise SourceError(f"HTML page, not a {what}")
-    root = _parse_xml(_sanitize(text))
+    text = _sanitize(text)
+    _stop_if(cancel)
+    root = _parse_xml(text, cancel)
     if root.tag == "html":
         raise SourceError(f"HTML page, not a {what}")
     return root
@@ -351,11 +366,14 @@ def _clean_title(value: str | None) -> str | None:
 # ------------------------------------------------------------------- feeds
 
 
-def parse_feed(body: bytes, base_url: str) -> list[Link]:
-    """Items of an RSS 2.0, RSS 1.0 (RDF), Atom or JSON Feed, in document order."""
+def parse_feed(body: bytes, base_url: str, cancel: threading.Event | None = None) -> list[Link]:
+    """Items of an RSS 2.0, RSS 1.0 (RDF), Atom or JSON Feed, in document order.
+
+    ``cancel``: set it (from another thread) to make the parse stop with SourceError.
+    """
     if body.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"{":
         return _json_feed(body, base_url)
-    root = _load(body, "feed")
+    root = _load(body, "feed", cancel)
     if root.tag == "rss":
         channel = root.find("channel")
         items = (channel.findall("item") if channel is not None else []) or list(
@@ -374,7 +392,9 @@ def parse_feed(body: bytes, base_url: str) -> list[Link]:
         raise SourceError(f"unknown feed root <{root.qname}>")
     links: list[Link] = []
     seen: set[str] = set()
-    for item in items:
+    for n, item in enumerate(items):
+        if n % _CHECK_EVERY == 0:
+            _stop_if(cancel)
         link = _atom_entry(item, base) if item.tag == "entry" else _rss_item(item, base)
         if link is not None and link.url not in seen:
             seen.add(link.url)
@@ -492,7 +512,8 @@ def _first_url(candidates: list[str], base: str) -> str | None:
 # ----------------------------------------------------------------- listings
 
 
-def parse_listing(body: bytes, base_url: str, link_selector: str) -> list[Link]:
+def parse_listing(body: bytes, base_url: str, link_selector: str,
+                  cancel: threading.Event | None = None) -> list[Link]:
     """Anchors picked by ``link_selector`` on an HTML listing page.
 
     The selector may name the anchors themselves or containers (``article``,
@@ -515,7 +536,9 @@ def parse_listing(body: bytes, base_url: str, link_selector: str) -> list[Link]:
     own = canonicalize(base_url)
     links: list[Link] = []
     seen: set[str] = set()
-    for node in matches:
+    for n, node in enumerate(matches):
+        if n % _CHECK_EVERY == 0:
+            _stop_if(cancel)
         if node.tag == "a":
             anchors = [node]
             container = None
@@ -554,7 +577,8 @@ def _gunzip(body: bytes, limit: int = MAX_SITEMAP_BYTES) -> bytes:
     return out
 
 
-def parse_sitemap(body: bytes, base_url: str) -> tuple[list[Link], list[str]]:
+def parse_sitemap(body: bytes, base_url: str,
+                  cancel: threading.Event | None = None) -> tuple[list[Link], list[str]]:
     """(article links, child sitemap URLs) from a sitemap, sitemap index, Google
     News sitemap, gzip'd sitemap or plain-text sitemap (one URL a line)."""
     if body[:2] == b"\x1f\x8b":
@@ -562,7 +586,7 @@ def parse_sitemap(body: bytes, base_url: str) -> tuple[list[Link], list[str]]:
     stripped = body.lstrip(b"\xef\xbb\xbf \t\r\n")
     if stripped[:1] != b"<" and stripped[:4].lower() == b"http" and b"<" not in stripped[:2048]:
         return _text_sitemap(stripped, base_url), []
-    root = _load(body, "sitemap")
+    root = _load(body, "sitemap", cancel)
     if root.tag == "sitemapindex":
         children: list[str] = []
         for sm in root.findall("sitemap"):
@@ -577,7 +601,9 @@ def parse_sitemap(body: bytes, base_url: str) -> tuple[list[Link], list[str]]:
         raise SourceError(f"unknown sitemap root <{root.qname}>")
     links: list[Link] = []
     seen: set[str] = set()
-    for entry in root.findall("url"):
+    for n, entry in enumerate(root.findall("url")):
+        if n % _CHECK_EVERY == 0:
+            _stop_if(cancel)
         loc = entry.find("loc")
         url = _loc_url(loc, base_url)
         if url is None or url in seen:
