@@ -494,6 +494,10 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except UnicodeEncodeError as exc:  # an argument with undecodable bytes (surrogateescape)
+        bad = exc.object[exc.start:exc.end] if isinstance(exc.object, str) else ""
+        print(f"exodus: error: an argument is not valid UTF-8 text ({bad!r})", file=sys.stderr)
+        return 2
     except OSError as exc:  # a path the system refuses (too long, a port in use, ...)
         where = f"{_short(str(exc.filename))}: " if exc.filename else ""
         print(f"exodus: error: {where}{exc.strerror or exc}", file=sys.stderr)

@@ -172,6 +172,11 @@ def _value_cases() -> list[list[str]]:
         ["crawl", "--source", "\x01"],
         ["review", "1"],
         ["review", "1", "--confirm", "--reject"],
+        # Undecodable bytes in argv arrive as lone surrogates (surrogateescape).
+        ["departures", "--company", "\udcff"],
+        ["review", "1", "--confirm", "--note", "bad \udcff"],
+        ["review", "1", "--reject", "--by", "\udc80"],
+        ["unmerge", "1", "\udcff"],
     ]
     return cases
 
