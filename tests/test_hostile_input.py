@@ -251,14 +251,17 @@ def _bomb(path, size: int = 1_000_000_000) -> None:
 
 
 def _peak_rss_of_child(argv: list[str], cwd) -> tuple[int, float, str]:
-    """(exit code, seconds, stderr) of a real process; its peak RSS goes to stderr last."""
+    """(exit code, seconds, stderr) of a real process; its peak RSS (KB) is stderr's last
+    line."""
     import subprocess
     import sys
 
-    code = ("import resource, sys, runpy; sys.argv = ['exodus'] + sys.argv[1:]\n"
+    # VmHWM, not getrusage: ru_maxrss survives exec and would report the RSS of the
+    # pytest process this child was forked from.
+    code = ("import sys, runpy; sys.argv = ['exodus'] + sys.argv[1:]\n"
             "try:\n    runpy.run_module('crawler.cli', run_name='__main__')\n"
-            "finally:\n    print('RSS', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,"
-            " file=sys.stderr)\n")
+            "finally:\n    hwm = [l.split()[1] for l in open('/proc/self/status')"
+            " if l.startswith('VmHWM:')]\n    print('RSS', hwm[0], file=sys.stderr)\n")
     started = time.monotonic()
     res = subprocess.run([sys.executable, "-c", code, *argv], cwd=cwd, capture_output=True,
                          text=True, timeout=300)
