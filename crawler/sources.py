@@ -249,8 +249,13 @@ def _parse_xml(text: str, cancel: threading.Event | None = None) -> _El:
         pass
     root: list[_El] = []
     stack: list[_El] = []
+    # Text since the last tag, as (element, its text_parts length before it): when the
+    # document breaks off there, that text is cut short ("https://news.exa") and is
+    # dropped. Chunked feeding hands it over at every chunk end, so it is tracked.
+    open_text: list[tuple[_El, int]] = []
 
     def start(name: str, attrs: dict[str, str]) -> None:
+        open_text.clear()
         qname = name.lower()
         el = _El(qname.rsplit(":", 1)[-1], qname, {k.lower(): v for k, v in attrs.items()})
         if stack:
@@ -260,11 +265,14 @@ def _parse_xml(text: str, cancel: threading.Event | None = None) -> _El:
         stack.append(el)
 
     def end(name: str) -> None:
+        open_text.clear()
         if stack:
             stack.pop()
 
     def chars(data: str) -> None:
         if stack:
+            if not open_text:
+                open_text.append((stack[-1], len(stack[-1].text_parts)))
             stack[-1].text_parts.append(data)
 
     def forbid(*_args: object) -> None:
@@ -285,7 +293,10 @@ def _parse_xml(text: str, cancel: threading.Event | None = None) -> _El:
     except expat.ExpatError:
         if not root:
             raise SourceError("not XML") from None
-        # Truncated or broken after some content: keep what we have.
+        # Truncated or broken after some content: keep what we have, except the text
+        # the break cut short.
+        for el, keep in open_text:
+            del el.text_parts[keep:]
     except _Forbidden as exc:
         raise SourceError(str(exc)) from None
     if not root:
