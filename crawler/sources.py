@@ -383,7 +383,7 @@ def parse_feed(body: bytes, base_url: str, cancel: threading.Event | None = None
     ``cancel``: set it (from another thread) to make the parse stop with SourceError.
     """
     if body.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"{":
-        return _json_feed(body, base_url)
+        return _json_feed(body, base_url, cancel)
     root = _load(body, "feed", cancel)
     if root.tag == "rss":
         channel = root.find("channel")
@@ -413,7 +413,8 @@ def parse_feed(body: bytes, base_url: str, cancel: threading.Event | None = None
     return links
 
 
-def _json_feed(body: bytes, base_url: str) -> list[Link]:
+def _json_feed(body: bytes, base_url: str,
+               cancel: threading.Event | None = None) -> list[Link]:
     """JSON Feed (jsonfeed.org) 1.x: ``items[].url``, ``date_published``, ``title``."""
     try:
         doc = json.loads(body.decode("utf-8-sig", errors="replace"))
@@ -424,7 +425,9 @@ def _json_feed(body: bytes, base_url: str) -> list[Link]:
     items = doc.get("items")
     links: list[Link] = []
     seen: set[str] = set()
-    for item in items if isinstance(items, list) else []:
+    for n, item in enumerate(items if isinstance(items, list) else []):
+        if n % _CHECK_EVERY == 0:
+            _stop_if(cancel)
         if not isinstance(item, dict):
             continue
         raw = item.get("url") or item.get("external_url") or item.get("id")
@@ -596,7 +599,7 @@ def parse_sitemap(body: bytes, base_url: str,
         body = _gunzip(body)
     stripped = body.lstrip(b"\xef\xbb\xbf \t\r\n")
     if stripped[:1] != b"<" and stripped[:4].lower() == b"http" and b"<" not in stripped[:2048]:
-        return _text_sitemap(stripped, base_url), []
+        return _text_sitemap(stripped, base_url, cancel), []
     root = _load(body, "sitemap", cancel)
     if root.tag == "sitemapindex":
         children: list[str] = []
@@ -645,10 +648,13 @@ def _loc_url(loc: _El | None, base_url: str) -> str | None:
     return canonicalize(text, base_url)
 
 
-def _text_sitemap(body: bytes, base_url: str) -> list[Link]:
+def _text_sitemap(body: bytes, base_url: str,
+                  cancel: threading.Event | None = None) -> list[Link]:
     links: list[Link] = []
     seen: set[str] = set()
-    for line in body.decode("utf-8", errors="replace").splitlines():
+    for n, line in enumerate(body.decode("utf-8", errors="replace").splitlines()):
+        if n % _CHECK_EVERY == 0:
+            _stop_if(cancel)
         url = canonicalize(line.strip(), base_url) if line.strip() else None
         if url and url not in seen:
             seen.add(url)

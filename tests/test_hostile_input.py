@@ -302,3 +302,23 @@ def test_reextract_import_of_a_gzip_bomb_is_cut(tmp_path, bomb_file):
     sizes = [r[0] for r in db.execute("select size from pages")]
     db.close()
     assert sizes and max(sizes) <= 8_000_000
+
+
+def test_a_parse_in_progress_stops_soon_after_cancel():
+    """What lets the daemon stop mid-parse: the parser checks its cancel flag between
+    chunks and items."""
+    import threading
+
+    from test_daemon_hostile import hostile_feed
+
+    body = hostile_feed()
+    for parse in (lambda b, c: parse_feed(b, "http://a.test/", c),
+                  lambda b, c: parse_sitemap(b.replace(b"rss", b"urlset"), "http://a.test/", c)):
+        cancel = threading.Event()
+        timer = threading.Timer(0.5, cancel.set)
+        timer.start()
+        started = time.monotonic()
+        with pytest.raises(SourceError, match="cancelled"):
+            parse(body, cancel)
+        assert time.monotonic() - started < 2.5
+        timer.cancel()
