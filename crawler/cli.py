@@ -10,15 +10,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import getpass
-import gzip
 import json
 import os
 import sqlite3
 import sys
-import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, replace
-from datetime import datetime
+from datetime import UTC, date, datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
@@ -27,7 +25,8 @@ from crawler.config import Config, ConfigError, NotifySettings, load_config, par
 from crawler.errors import ExodusError
 from crawler.logs import setup_logging
 from crawler.table import DEPARTURE_COLUMNS, render
-from storage import StorageError, Store
+from extract.jsonld import scrub_json, without_surrogates
+from storage import StorageError, Store, iso_utc
 
 DEFAULT_CONFIG = Path("config.toml")
 
@@ -94,8 +93,8 @@ def _print_departures(store: Store, args: argparse.Namespace) -> None:
 
 def cmd_departures(args: argparse.Namespace) -> int:
     config = _config(args)
-    if args.since:
-        _iso_date(args.since, "--since")
+    if args.since is not None:
+        args.since = _iso_date(args.since, "--since")
     with _open_store(config, create=False) as store:
         _print_departures(store, args)
     return 0
@@ -242,10 +241,10 @@ def cmd_reextract(args: argparse.Namespace) -> int:
     from crawler.reextract import RunStats, import_dir, plan_import, reextract
 
     config = _config(args)
-    if args.workers is not None and args.workers < 1:
-        raise ExodusError("--workers must be at least 1")
-    if args.since:
-        _iso_date(args.since, "--since")
+    if args.workers is not None and not 1 <= args.workers <= MAX_WORKERS:
+        raise ExodusError(f"--workers must be at least 1 and at most {MAX_WORKERS}")
+    if args.since is not None:
+        args.since = _iso_date(args.since, "--since")
     selectors = {s.name: s.article_selector for s in config.sources}
     stats = RunStats()
     plan = plan_import(Path(args.from_dir)) if args.from_dir else None
@@ -267,12 +266,51 @@ def cmd_reextract(args: argparse.Namespace) -> int:
     return 0
 
 
+def _short(text: str, limit: int = 200) -> str:
+    """A user-supplied value cut for an error line (a 10k-character path stays readable)."""
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
 def _iso_date(value: str, flag: str) -> str:
+    """``value`` as the database spells dates, so the text comparison in SQL is right:
+    '2024-05-28' for a date (also written 20240528), else a UTC 'YYYY-MM-DDTHH:MM:SSZ'
+    (a time without an offset is taken as UTC)."""
+    problem = f"{flag} must be an ISO date such as 2024-05-28, got {_short(value)!r}"
+    text = value.strip()
+    if not text.isascii() or not text[:1].isdigit():
+        raise ExodusError(problem)
     try:
-        datetime.fromisoformat(value)
+        if len(text) in (8, 10):
+            return date.fromisoformat(text).isoformat()
+        when = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
     except ValueError:
-        raise ExodusError(f"{flag} must be an ISO date such as 2024-05-28, got {value!r}") from None
-    return value
+        raise ExodusError(problem) from None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return iso_utc(when)
+
+
+def _bounded_int(low: int, high: int, what: str) -> Callable[[str], int]:
+    """An argparse type: ASCII digits only (int() also takes '１' and '1_000'), within
+    [low, high] (SQLite integers and C ints overflow with a traceback otherwise)."""
+
+    def parse(text: str) -> int:
+        digits = text[1:] if text.startswith("-") else text
+        if not (digits.isascii() and digits.isdigit()):
+            raise ValueError(text)  # argparse: "invalid int value: 'x'"
+        if len(digits) > 19 or not low <= int(text) <= high:
+            raise argparse.ArgumentTypeError(
+                f"{what} must be between {low} and {high}, got {_short(text, 40)}")
+        return int(text)
+
+    parse.__name__ = "int"
+    return parse
+
+
+_row_id = _bounded_int(1, 2**63 - 1, "an id")
+_workers = _bounded_int(-(2**31), 2**31, "a worker count")  # 1..MAX_WORKERS: cmd_reextract
+_port = _bounded_int(1, 65535, "a port")
+MAX_WORKERS = 256
 
 
 def _reviewer(args: argparse.Namespace) -> str:
@@ -336,17 +374,22 @@ def cmd_unmerge(args: argparse.Namespace) -> int:
     return 0
 
 
-def _read_page(path: Path) -> bytes:
+def _read_page(path: Path) -> tuple[bytes, bool]:
+    """A saved page's bytes (gunzipped, capped) and whether it was cut; refuses binary
+    files, which would only give an empty article."""
+    from crawler.saved import BadGzip, read_saved_page
+    from extract.article import looks_binary
+
+    name = _short(str(path))
     try:
-        data = path.read_bytes()
+        page = read_saved_page(path)
     except OSError as exc:
-        raise ExodusError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    if path.suffix == ".gz":
-        try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError, zlib.error) as exc:
-            raise ExodusError(f"{path}: not a valid gzip file ({exc})") from None
-    return data
+        raise ExodusError(f"{name}: cannot read ({exc.strerror or exc})") from None
+    except BadGzip as exc:
+        raise ExodusError(f"{name}: not a valid gzip file ({exc})") from None
+    if looks_binary(page.data):
+        raise ExodusError(f"{name}: binary data, not an HTML page")
+    return page.data, page.truncated
 
 
 def cmd_article(args: argparse.Namespace) -> int:
@@ -355,9 +398,12 @@ def cmd_article(args: argparse.Namespace) -> int:
     if args.config is not None:
         _config(args)  # an explicit config that cannot be used is an error here too
     paths = [Path(p) for p in args.files]
-    pages = [(p, _read_page(p)) for p in paths]  # every file is checked before any output
-    for path, data in pages:
+    pages = [(p, *_read_page(p)) for p in paths]  # every file is checked before any output
+    for path, data, cut in pages:
         art = extract_article(data, url=args.url)
+        if cut:
+            print(f"exodus: warning: {path}: larger than {len(data)} bytes; only the first "
+                  f"{len(data)} read", file=sys.stderr)
         for warning in art.warnings:
             print(f"exodus: warning: {path}: {warning}", file=sys.stderr)
         out = {"path": str(path), "url": art.url, "title": art.title,
@@ -372,7 +418,7 @@ def _jsonl_items(lines: Iterator[str], source: str) -> Iterator[tuple[Any, str, 
         if not line.strip():
             continue
         try:
-            item = json.loads(line)
+            item = scrub_json(json.loads(line))
             text = item["text"]
             if not isinstance(text, str):
                 raise TypeError("'text' must be a string")
@@ -393,6 +439,7 @@ def cmd_detect(args: argparse.Namespace) -> int:
             raw = Path(source).read_text(encoding="utf-8", errors="replace")
     except OSError as exc:
         raise ExodusError(f"{source}: cannot read ({exc.strerror or exc})") from None
+    raw = without_surrogates(raw)  # stdin under a C locale decodes with surrogateescape
     try:
         detector = Detector(config.model)
     except ModelNotFound as exc:
@@ -476,7 +523,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_init)
 
     p = add("demo", help="crawl the bundled demo site offline into demo.db")
-    p.add_argument("--port", type=int, metavar="N",
+    p.add_argument("--port", type=_port, metavar="N",
                    help="serve the demo site on this port (default 8765, else any free port)")
     p.set_defaults(func=cmd_demo)
 
@@ -494,13 +541,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--since", metavar="DATE", help="only pages fetched on or after DATE")
     p.add_argument("--from-dir", metavar="DIR", help="first import saved pages "
                    "(.html, .html.gz, optional NAME.json sidecar with url and fetched_at)")
-    p.add_argument("--workers", type=int, metavar="N", help="worker processes (default: cores)")
+    p.add_argument("--workers", type=_workers, metavar="N",
+                   help="worker processes (default: cores)")
     p.add_argument("--force", action="store_true",
                    help="also redo pages already processed by this extractor version")
     p.set_defaults(func=cmd_reextract)
 
     p = add("review", help="confirm, reject or reopen a departure")
-    p.add_argument("id", type=int, metavar="ID", help="the departure id (first column)")
+    p.add_argument("id", type=_row_id, metavar="ID", help="the departure id (first column)")
     group = p.add_mutually_exclusive_group(required=True)
     for action in ("confirm", "reject", "reopen"):
         group.add_argument(f"--{action}", dest="action", action="store_const", const=action,
@@ -511,14 +559,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_review)
 
     p = add("merge", help="fold departure OTHER into KEEP (a duplicate the tool missed)")
-    p.add_argument("keep", type=int, metavar="KEEP", help="the departure id that stays")
-    p.add_argument("other", type=int, metavar="OTHER", help="the departure id folded into KEEP")
+    p.add_argument("keep", type=_row_id, metavar="KEEP", help="the departure id that stays")
+    p.add_argument("other", type=_row_id, metavar="OTHER", help="the departure id folded into KEEP")
     p.add_argument("--note", help="why; kept with the decision")
     p.add_argument("--by", help="reviewer name (default: your login name)")
     p.set_defaults(func=cmd_merge)
 
     p = add("unmerge", help="list the names merged into a departure, or split one out")
-    p.add_argument("id", type=int, metavar="ID", help="the departure id")
+    p.add_argument("id", type=_row_id, metavar="ID", help="the departure id")
     p.add_argument("person", nargs="?", metavar="PERSON", help="the merged name to split out")
     p.add_argument("--company", help="the merged variant's company, when several match")
     p.add_argument("--note", help="why; kept with the decision")
@@ -570,6 +618,14 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except UnicodeEncodeError as exc:  # an argument with undecodable bytes (surrogateescape)
+        bad = exc.object[exc.start:exc.end] if isinstance(exc.object, str) else ""
+        print(f"exodus: error: an argument is not valid UTF-8 text ({bad!r})", file=sys.stderr)
+        return 2
+    except OSError as exc:  # a path the system refuses (too long, a port in use, ...)
+        where = f"{_short(str(exc.filename))}: " if exc.filename else ""
+        print(f"exodus: error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ key of a daemon that runs for weeks would otherwise be silently ignored.
 
 from __future__ import annotations
 
+import math
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -121,6 +122,43 @@ def _positive(where: str, obj: Any, *names: str) -> None:
             raise ConfigError(f"{where}: key '{name}' must be greater than 0")
 
 
+# Inclusive upper bounds (and lower ones where 0 makes sense). TOML allows nan, inf and
+# 64-bit integers; without bounds `delay_seconds = inf` hangs a pass, `interval_minutes =
+# inf` crashes the scheduler and `concurrency = 1e9` opens a billion connections.
+_BOUNDS: dict[str, tuple[float, float]] = {
+    "delay_seconds": (0.0, 86_400.0),
+    "concurrency": (1, 256),
+    "timeout_seconds": (0.0, 3_600.0),
+    "max_page_bytes": (1, 1_000_000_000),
+    "max_redirects": (0, 50),
+    "max_retries": (0, 20),
+    "max_retry_after": (0.0, 7 * 86_400.0),
+    "interval_minutes": (0.0, 366 * 24 * 60.0),
+    "max_links": (1, 1_000_000),
+}
+_TEXT_LIMIT = 10_000  # characters; a config value longer than this is a mistake
+
+
+def _in_range(where: str, obj: Any) -> None:
+    """Finite numbers within sane bounds, and strings without control characters."""
+    for f in fields(obj):
+        value = getattr(obj, f.name)
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ConfigError(f"{where}: key '{f.name}' must be a finite number, got {value}")
+        bounds = _BOUNDS.get(f.name)
+        if bounds is not None and not bounds[0] <= value <= bounds[1]:
+            low, high = bounds
+            raise ConfigError(f"{where}: key '{f.name}' must be between {low:g} and "
+                              f"{high:g}, got {value:g}")
+        if isinstance(value, str):
+            if len(value) > _TEXT_LIMIT:
+                raise ConfigError(f"{where}: key '{f.name}' is longer than {_TEXT_LIMIT} "
+                                  f"characters")
+            if any(ord(c) < 32 or ord(c) == 127 for c in value):
+                raise ConfigError(f"{where}: key '{f.name}' must not contain control "
+                                  f"characters")
+
+
 def _source(table: Any, where: str) -> Source:
     src: Source = _build(Source, table, where, required=("name", "kind", "url"))
     if src.kind not in SOURCE_KINDS:
@@ -130,6 +168,7 @@ def _source(table: Any, where: str) -> Source:
     if src.kind == "listing" and not src.link_selector:
         raise ConfigError(f"{where}: key 'link_selector' is required for a listing source")
     _positive(where, src, "interval_minutes", "max_links")
+    _in_range(where, src)
     return src
 
 
@@ -148,6 +187,8 @@ def parse_config(data: dict[str, Any], path: Path | None) -> Config:
         if key != "path":
             raise ConfigError(f"{name}: [storage] unknown key '{key}' (allowed: path)")
     db = _check_type(f"{name}: [storage]", "path", storage.get("path", "exodus.db"), str)
+    if not db or "\x00" in db or len(db) > 4096:
+        raise ConfigError(f"{name}: [storage] key 'path' is not a usable file name")
     db_path = Path(db).expanduser()
     if not db_path.is_absolute() and path is not None:
         db_path = path.parent / db_path
@@ -157,6 +198,7 @@ def parse_config(data: dict[str, Any], path: Path | None) -> Config:
     )
     _positive(f"{name}: [crawler]", crawler, "delay_seconds", "concurrency", "timeout_seconds",
               "max_page_bytes")
+    _in_range(f"{name}: [crawler]", crawler)
 
     nlp = data.get("nlp", {})
     if not isinstance(nlp, dict):
@@ -165,6 +207,8 @@ def parse_config(data: dict[str, Any], path: Path | None) -> Config:
         if key != "model":
             raise ConfigError(f"{name}: [nlp] unknown key '{key}' (allowed: model)")
     model = _check_type(f"{name}: [nlp]", "model", nlp.get("model", DEFAULT_MODEL), str)
+    if len(model) > _TEXT_LIMIT or any(ord(c) < 32 for c in model):
+        raise ConfigError(f"{name}: [nlp] key 'model' is not a usable model name")
 
     raw_sources = data.get("sources", [])
     if not isinstance(raw_sources, list):
@@ -221,4 +265,6 @@ def load_config(path: Path) -> Config:
         raise ConfigError(f"{path}: config file is not UTF-8 text") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML ({exc})") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: invalid TOML (nested too deeply)") from None
     return parse_config(data, path)

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 from crawler.config import CrawlerSettings, Source
@@ -26,6 +28,7 @@ from storage.health import record_source_run
 log = logging.getLogger("exodus.crawl")
 
 MAX_CHILD_SITEMAPS = 5
+T = TypeVar("T")
 
 
 @dataclass
@@ -67,6 +70,17 @@ def _reason(res: FetchResult) -> str:
     return res.error or f"http {res.status}"
 
 
+async def _off_loop(parse: Callable[..., T], *args: object) -> T:
+    """Run a source parser in a thread: a 5 MB hostile feed costs seconds of CPU, and in
+    the event loop it would hold up SIGTERM and every other source. When the awaiting
+    task is cancelled the parser is told to stop at its next check."""
+    cancel = threading.Event()
+    try:
+        return await asyncio.to_thread(parse, *args, cancel=cancel)
+    finally:
+        cancel.set()
+
+
 class SourceCrawl:
     """The state of one pass over one source; `run()` does the pass."""
 
@@ -79,12 +93,18 @@ class SourceCrawl:
         self.stats = SourceStats(source.name)
         self.on_page = on_page or (lambda stats: None)
         self.allow_private = fetcher.settings.allow_private
+        # Whether the configured URL itself is on a private address (a test or intranet
+        # site): then its links may be too. Literals and localhost here; run() asks DNS.
+        self.private_source = is_private_address(urlsplit(source.url).hostname or "")
 
-    async def _get(self, url: str) -> FetchResult:
+    async def _get(self, url: str, *, discovered: bool = True) -> FetchResult:
+        """``discovered``: the URL came from a document (a link, a child sitemap), so
+        it must be public unless the source is private or allow_private is set."""
         state = self.store.url_state(url)
         return await self.fetcher.fetch(
             url, etag=state.etag if state else None,
             last_modified=state.last_modified if state else None,
+            public_only=discovered and not (self.allow_private or self.private_source),
         )
 
     def _archive(self, url: str, res: FetchResult, kind: str) -> tuple[int, bool]:
@@ -96,7 +116,7 @@ class SourceCrawl:
         ))
 
     async def _discover_document(self, url: str, depth: int = 0) -> list[Link]:
-        res = await self._get(url)
+        res = await self._get(url, discovered=depth > 0)
         if res.not_modified:
             self.store.record_attempt(url, self.source.name, 304, None)
             self.stats.unchanged = True  # listing nothing new is then no failure
@@ -109,15 +129,16 @@ class SourceCrawl:
         self._archive(url, res, self.source.kind)
         try:
             if self.source.kind == "feed":
-                return parse_feed(res.body, res.final_url)
+                return await _off_loop(parse_feed, res.body, res.final_url)
             if self.source.kind == "listing":
-                return parse_listing(res.body, res.final_url, self.source.link_selector or "a")
-            links, children = parse_sitemap(res.body, res.final_url)
+                return await _off_loop(parse_listing, res.body, res.final_url,
+                                       self.source.link_selector or "a")
+            links, children = await _off_loop(parse_sitemap, res.body, res.final_url)
         except SourceError as exc:
             self.stats.error = str(exc)
             return []
         if depth < 2:
-            for child in children[:MAX_CHILD_SITEMAPS]:
+            for child in [c for c in children if self._may_follow(c)][:MAX_CHILD_SITEMAPS]:
                 links.extend(await self._discover_document(child, depth + 1))
         return links
 
@@ -166,8 +187,10 @@ class SourceCrawl:
         networks (a listing that links to http://10.0.0.1/admin is not followed)."""
         if url == self.source.url:
             return False
-        if self.allow_private or is_private_address(urlsplit(self.source.url).hostname or ""):
+        if self.allow_private or self.private_source:
             return True
+        # Literals and localhost names here; names that resolve to private addresses
+        # are refused by the fetcher (public_only), which resolves them anyway.
         return not is_private_address(urlsplit(url).hostname or "")
 
     def _process(self, page_id: int, url: str, body: bytes, content_type: str | None,
@@ -185,6 +208,9 @@ class SourceCrawl:
                           row["fetched_at"])
 
     async def run(self) -> SourceStats:
+        if not (self.private_source or self.allow_private):
+            host = urlsplit(self.source.url).hostname or ""
+            self.private_source = await self.fetcher.is_private_host(host)
         self._catch_up()
         links = await self._discover_document(self.source.url)
         links = [link for link in links if self._may_follow(link.url)]
