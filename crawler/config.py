@@ -33,6 +33,7 @@ class CrawlerSettings:
     max_retries: int = 3
     max_retry_after: float = 300.0
     allow_private: bool = False
+    per_host: int = 1
 
 
 @dataclass(frozen=True)
@@ -134,7 +135,7 @@ def parse_config(data: dict[str, Any], path: Path | None) -> Config:
         CrawlerSettings, data.get("crawler", {}), f"{name}: [crawler]"
     )
     _positive(f"{name}: [crawler]", crawler, "delay_seconds", "concurrency", "timeout_seconds",
-              "max_page_bytes")
+              "max_page_bytes", "per_host")
 
     nlp = data.get("nlp", {})
     if not isinstance(nlp, dict):
