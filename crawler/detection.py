@@ -116,6 +116,9 @@ class Detection:
     def start(self) -> None:
         if self._task is None:
             self._task = asyncio.get_running_loop().create_task(self._run())
+            # Start the workers (and their model loading) now, while the crawl is
+            # still fetching robots.txt and the feed, not at the first article.
+            self._submit([])
 
     def notify(self) -> None:
         self._wake.set()
