@@ -70,12 +70,15 @@ def _reason(res: FetchResult) -> str:
 class SourceCrawl:
     """The state of one pass over one source; `run()` does the pass."""
 
-    def __init__(self, source: Source, fetcher: Fetcher, store: Store, detection: Detection,
+    def __init__(self, source: Source, fetcher: Fetcher, store: Store,
+                 detection: Detection | Processor | None,
                  on_page: Callable[[SourceStats], None] | None = None) -> None:
         self.source = source
         self.fetcher = fetcher
         self.store = store
-        self.detection = detection
+        # Alone (no Detection), a pass only archives: its pages stay unmarked until a
+        # `crawl()` or `reextract` detects them.
+        self.detection = detection if isinstance(detection, Detection) else None
         self.stats = SourceStats(source.name)
         self.on_page = on_page or (lambda stats: None)
         self.allow_private = fetcher.settings.allow_private
@@ -156,7 +159,8 @@ class SourceCrawl:
             self.stats.not_modified += 1
         else:
             self.stats.fetched += 1
-            self.detection.notify()  # the page is detected behind us, from the archive
+            if self.detection is not None:  # detected behind us, from the archive
+                self.detection.notify()
         self.on_page(self.stats)
 
     def _may_follow(self, url: str) -> bool:

@@ -118,7 +118,8 @@ class Detection:
             self._task = asyncio.get_running_loop().create_task(self._run())
             # Start the workers (and their model loading) now, while the crawl is
             # still fetching robots.txt and the feed, not at the first article.
-            self._submit([])
+            for _ in range(max(1, self.processor.workers)):  # one spawned per waiting task
+                self._submit([])
 
     def notify(self) -> None:
         self._wake.set()
