@@ -58,11 +58,25 @@ FILLER = [
     "Competition in the market has intensified as rivals cut prices.",
     "Regulators in {city} approved the deal after a review that lasted months.",
     "The startup raised funding from investors including several state-backed funds.",
+    "\u201cWe expect growth to continue into next year,\u201d said {person}, an analyst at "
+    "{bank} in {city}.",
+    "{person}, who founded the company in 2012, told reporters the plan was on track.",
+    "Its main rival, {company2}, reported a loss for the same period.",
+    "{person}, a former engineer at {company2}, said the {thing} market was crowded.",
+    "The board met on {day} to discuss the budget, according to {person}.",
+    "Sales of {thing} in {city} grew {n2} percent from a year earlier, {bank} said.",
+    "{company2} declined to comment on the report, which was first published by local media.",
 ]
+BANKS = ["Morgan Stanley", "Citic Securities", "Nomura", "Jefferies", "Bernstein"]
 THINGS = ["industrial robots", "smart watches", "cloud services", "electric scooters",
           "payment terminals", "mobile games", "AI chips"]
 CITIES = ["Shenzhen", "Hangzhou", "Beijing", "Shanghai", "Wuhan", "Chengdu", "Singapore"]
 DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]
+
+
+# What real pages carry around the story: menus, a footer full of links, inline scripts.
+MENU = "".join(f'<li><a href="/section/{k}">Section {k}</a></li>' for k in range(150))
+SCRIPT = "var cfg = {" + ",".join(f'"k{k}": "{"v" * 40}{k}"' for k in range(200)) + "};"
 
 
 def article(i: int, rng: random.Random) -> str:
@@ -72,10 +86,14 @@ def article(i: int, rng: random.Random) -> str:
         person = f"{rng.choice(FIRST)} {rng.choice(GIVEN)}"
         paras.append(f"{person}, the {rng.choice(ROLES)} of {company}, has resigned, "
                      f"the company said on {rng.choice(DAYS)}.")
-    for _ in range(rng.randint(6, 12)):
-        paras.append(rng.choice(FILLER).format(
-            company=company, thing=rng.choice(THINGS), n=rng.randint(200, 20000),
-            n2=rng.randint(1, 9), city=rng.choice(CITIES), day=rng.choice(DAYS)))
+    sentences = []
+    for _ in range(rng.randint(25, 45)):  # 600 to 1,000 words, as news articles go
+        sentences.append(rng.choice(FILLER).format(
+            company=company, company2=rng.choice(COMPANIES), thing=rng.choice(THINGS),
+            n=rng.randint(200, 20000), n2=rng.randint(1, 9), city=rng.choice(CITIES),
+            day=rng.choice(DAYS), bank=rng.choice(BANKS),
+            person=f"{rng.choice(FIRST)} {rng.choice(GIVEN)}"))
+    paras += [" ".join(sentences[k:k + 3]) for k in range(0, len(sentences), 3)]
     body = "\n".join(f"<p>{p}</p>" for p in paras)
     title = f"{company} story {i}"
     links = "".join(f'<li><a href="/a/{(i + k) % 997}.html">Related {k}</a></li>'
@@ -86,14 +104,13 @@ def article(i: int, rng: random.Random) -> str:
 <meta property="og:title" content="{title}">
 <meta property="article:published_time" content="2024-03-{1 + i % 28:02d}T08:00:00Z">
 <link rel="canonical" href="/a/{i}.html"><link rel="stylesheet" href="/s.css">
-<script>window.dataLayer = window.dataLayer || []; function gtag(){{}}</script></head>
-<body><header><nav><a href="/">Home</a> <a href="/tech">Tech</a> <a href="/biz">Business</a>
-</nav></header><main><article><h1>{title}</h1>
+<script>window.dataLayer = window.dataLayer || []; {SCRIPT}</script></head>
+<body><header><nav><ul>{MENU}</ul></nav></header><main><article><h1>{title}</h1>
 <div class="byline">By Staff Reporter | March {1 + i % 28}, 2024</div>
 {body}
 </article><aside><h3>Related</h3><ul>{links}</ul></aside></main>
 <footer><p>Copyright 2024 Bench News. All rights reserved.</p>
-<a href="/about">About</a> <a href="/privacy">Privacy</a></footer></body></html>"""
+<ul>{MENU}</ul></footer></body></html>"""
 
 
 def generate(root: Path, n: int) -> None:
@@ -179,7 +196,9 @@ def slow_server(root: str, port: int, latency: float) -> None:
                     body, status = file.read_bytes(), b"200 OK"
                 else:
                     body, status = b"not found", b"404 Not Found"
-                writer.write(b"HTTP/1.1 " + status + b"\r\nContent-Type: text/html\r\n"
+                ctype = b"application/rss+xml" if path.endswith(".xml") else (
+                    b"text/plain" if path.endswith(".txt") else b"text/html")
+                writer.write(b"HTTP/1.1 " + status + b"\r\nContent-Type: " + ctype + b"\r\n"
                              b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body)
                 await writer.drain()
         except (asyncio.IncompleteReadError, ConnectionError, asyncio.LimitOverrunError):
@@ -227,8 +246,21 @@ def _hwm(pid: int) -> int:
     return 0
 
 
+def _cpu(pid: int) -> float:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
+CPU: dict[str, float] = {}  # CPU seconds of the last measured run: main, workers
+
+
 def measure(cmd: list[str], cwd: Path, env: dict | None = None) -> tuple[float, int, int, str]:
-    """Wall seconds, the main process's VmHWM, the sum of its descendants' VmHWM, stdout."""
+    """Wall seconds, the main process's VmHWM, the largest sum of VmHWM over descendants
+    alive at one time (workers are replaced as they go), stdout."""
     started = time.monotonic()
     proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                         text=True, env=env)
@@ -239,17 +271,25 @@ def measure(cmd: list[str], cwd: Path, env: dict | None = None) -> tuple[float, 
                threading.Thread(target=lambda: err.extend(proc.stderr))]  # type: ignore[arg-type]
     for t in readers:
         t.start()
+    workers_peak = 0
+    cpu: dict[int, float] = {}
     while proc.poll() is None:
+        live = 0
         for pid in _tree(proc.pid):
             peaks[pid] = max(peaks.get(pid, 0), _hwm(pid))
+            cpu[pid] = max(cpu.get(pid, 0.0), _cpu(pid))
+            if pid != proc.pid:
+                live += peaks[pid]
+        workers_peak = max(workers_peak, live)  # workers alive together (they are replaced)
         time.sleep(0.05)
     seconds = time.monotonic() - started
+    CPU["main"] = cpu.pop(proc.pid, 0.0)
+    CPU["workers"] = sum(cpu.values())
     for t in readers:
         t.join()
     if proc.returncode != 0:
         raise SystemExit(f"failed ({proc.returncode}): {' '.join(cmd)}\n{''.join(err)[-3000:]}")
-    main = peaks.pop(proc.pid, 0)
-    return seconds, main, sum(peaks.values()), "".join(out)
+    return seconds, peaks.get(proc.pid, 0), workers_peak, "".join(out)
 
 
 def exodus_config(folder: Path, base: str, n: int, per_host: bool = True) -> Path:
@@ -333,7 +373,8 @@ def count_pages(db: Path) -> tuple[int, int]:
 
 def row(name: str, n: int, pages: int, seconds: float, main: int, workers: int) -> None:
     print(f"{name:<40}{n:>6}{pages:>7}{seconds:>8.1f}{pages / seconds:>9.1f}"
-          f"{main / 2**20:>9.0f}{workers / 2**20:>11.0f}", flush=True)
+          f"{main / 2**20:>9.0f}{workers / 2**20:>11.0f}"
+          f"{CPU['main']:>8.1f}{CPU['workers']:>8.1f}", flush=True)
 
 
 def run_exodus(name: str, n: int, base: str, tmp: Path, fetch_only: bool,
@@ -426,7 +467,7 @@ def main() -> None:
     print(f"{os.cpu_count()} cores; concurrency {CONCURRENCY} (per host too), "
           f"delay {DELAY}s between request starts; robots.txt obeyed by both")
     header = (f"{'run':<40}{'site':>6}{'pages':>7}{'seconds':>8}{'pages/s':>9}"
-              f"{'main MB':>9}{'workers MB':>11}")
+              f"{'main MB':>9}{'workers MB':>11}{'cpu s':>8}{'wk cpu':>8}")
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         os.chmod(tmp, 0o755)
