@@ -215,9 +215,13 @@ async def crawl(sources: list[Source], settings: CrawlerSettings, store: Store,
                 detection.listeners[c.source.name] = c.detected
             stats = list(await asyncio.gather(*(c.run() for c in crawls)))
         await detection.settle()
+    except BaseException:  # Ctrl-C, a kill, an error: stop the workers, do not finish
+        if own:  # their batches (the pages stay unmarked for the next pass)
+            detection.abort()
+        raise
     finally:
         for src in sources:
             detection.listeners.pop(src.name, None)
-        if own:
-            await detection.close()
+    if own:
+        await detection.close()
     return stats

@@ -29,6 +29,7 @@ ARTICLE = ("<html lang='en'><head><title>Story {n}</title></head><body><article>
            "<p>The company makes industrial robots and employs about 2,000 people.</p>"
            "<p>Analysts said the move would not change its plans for the year ahead.</p>"
            "</article></body></html>")
+N_MANY = 120  # pages: detection takes seconds, room to stop it part-way
 PEOPLE = ["Zhang Wei", "Liu Fang", "Sun Hao", "Chen Jie", "Wang Min", "Zhao Lei"]
 
 
@@ -258,7 +259,7 @@ def test_detection_workers_exit_when_their_parent_is_killed(tmp_path):
 
 
 def test_daemon_stops_within_seconds_mid_detection_and_the_restart_detects(tmp_path, counting):
-    site = counting(n_pages=60)
+    site = counting(n_pages=N_MANY)
     config = _config(tmp_path, site.base, per_host=4)
     db = tmp_path / "d.db"
 
@@ -270,7 +271,7 @@ def test_daemon_stops_within_seconds_mid_detection_and_the_restart_detects(tmp_p
     proc = start()
     try:
         # archived, and detection has begun but is not finished
-        assert wait_for(lambda: _counts(db)[0] == 60 and 0 < _counts(db)[1], 120)
+        assert wait_for(lambda: _counts(db)[0] == N_MANY and 0 < _counts(db)[1], 120)
         workers = [int(p) for p in subprocess.run(
             ["pgrep", "-P", str(proc.pid)], capture_output=True, text=True).stdout.split()]
         proc.send_signal(signal.SIGTERM)
@@ -285,12 +286,12 @@ def test_daemon_stops_within_seconds_mid_detection_and_the_restart_detects(tmp_p
     assert sqlite3.connect(db).execute("pragma integrity_check").fetchone()[0] == "ok"
     proc = start()
     try:
-        assert wait_for(lambda: _counts(db) == (60, 60), 120)
+        assert wait_for(lambda: _counts(db) == (N_MANY, N_MANY), 120)
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=15) == 0
     finally:
         proc.kill()
-    assert len(site.spans) == 60  # the restart fetched nothing again
+    assert len(site.spans) == N_MANY  # the restart fetched nothing again
 
 
 def test_no_double_fts_rows_and_bookkeeping_updates_skip_the_index(tmp_path):
@@ -342,3 +343,26 @@ def test_cli_import_loads_no_database_or_nlp_library():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          cwd=REPO, check=True).stdout.strip()
     assert out == ""
+
+
+def test_ctrl_c_stops_exodus_crawl_without_finishing_detection(tmp_path, counting):
+    site = counting(n_pages=N_MANY)
+    config = _config(tmp_path, site.base, per_host=4)
+    db = tmp_path / "d.db"
+    proc = subprocess.Popen([sys.executable, "-m", "crawler.cli", "--config", str(config),
+                             "crawl"], cwd=tmp_path, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        assert wait_for(lambda: _counts(db)[0] == N_MANY and 0 < _counts(db)[1], 120)
+        workers = [int(p) for p in subprocess.run(
+            ["pgrep", "-P", str(proc.pid)], capture_output=True, text=True).stdout.split()]
+        proc.send_signal(signal.SIGINT)
+        started = time.monotonic()
+        assert proc.wait(timeout=15) == 130
+        assert time.monotonic() - started < 8
+        assert wait_for(lambda: not any(_alive(p) for p in workers), 10)
+    finally:
+        proc.kill()
+    assert "interrupted" in proc.stderr.read()  # type: ignore[union-attr]
+    pages, done = _counts(db)
+    assert pages == N_MANY and done < N_MANY  # the rest is left for the next pass
