@@ -38,6 +38,7 @@ class _Batch:
     future: asyncio.Future
     pages: list[PageInput]
     sources: dict[int, str]
+    executor: Executor | None
 
 
 class Detection:
@@ -209,7 +210,7 @@ class Detection:
             return self._next_batch()
         future = asyncio.wrap_future(self._submit(pages))
         self._busy.update(sources)
-        return _Batch(future, pages, sources)
+        return _Batch(future, pages, sources, self._executor)
 
     def _write(self, batch: _Batch) -> None:
         self._busy.difference_update(batch.sources)
@@ -222,8 +223,9 @@ class Detection:
             # unmarked and the next pass tries them again; the pool is rebuilt.
             log.error("detection worker died", extra={"pages": len(batch.pages),
                                                       "error": repr(exc)})
-            self._stop_executor(kill=True)
-            self._broken += 1
+            if batch.executor is self._executor:  # each lost pool counts once
+                self._broken += 1
+                self._stop_executor(kill=True)
             if self._broken >= MAX_BROKEN:
                 raise ExodusError(f"detection workers keep dying ({exc})") from None
             return
