@@ -153,7 +153,9 @@ class Detection:
             if self._task is not None:
                 self._task.cancel()
                 await asyncio.gather(self._task, return_exceptions=True)
-            self._stop_executor(kill=False)
+            # Nothing is in flight now: stopping the workers outright skips waiting for
+            # one still loading its model (a pass with nothing new to detect).
+            self._stop_executor(kill=True)
 
     def abort(self) -> None:
         """Stop now: cancel the loop and kill the workers mid-batch."""
