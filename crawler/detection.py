@@ -29,7 +29,7 @@ from storage import Store
 
 log = logging.getLogger("exodus.detect")
 
-MAX_BROKEN = 5
+MAX_BROKEN = 5  # worker pools lost in a row before the pass gives up with an error
 BATCH = 16  # pages per worker task: small, so results stream back while the crawl runs
 
 
@@ -185,31 +185,31 @@ class Detection:
             return None
         names = list(self.selectors)
         marks = ",".join("?" * len(names))
-        rows = self.store.db.execute(
-            f"SELECT id, url, html, content_type, fetched_at, source FROM pages "
-            f"INDEXED BY idx_pages_kind_extractor_version "
-            f"WHERE kind = 'article' AND extractor_version IS NULL AND id > ? "
-            f"AND source IN ({marks}) "
-            f"AND EXISTS (SELECT 1 FROM urls u WHERE u.url = pages.url AND u.page_id = pages.id) "
-            f"ORDER BY id LIMIT ?", [self._last, *names, BATCH]).fetchall()
-        if not rows:
-            return None
-        self._last = rows[-1][0]
-        pages, sources = [], {}
-        for page_id, url, blob, ctype, fetched_at, source in rows:
-            if page_id in self._busy:  # a rescan met a batch still in the workers
-                continue
-            try:
-                body = zlib.decompress(blob)
-            except (zlib.error, TypeError) as exc:
-                self.store.mark_page(page_id, EXTRACTOR_VERSION, None,
-                                     f"archive blob unreadable: {exc}")
-                continue
-            pages.append(PageInput(page_id, url, body, ctype, fetched_at,
-                                   self.selectors.get(source)))
-            sources[page_id] = source
-        if not pages:
-            return self._next_batch()
+        sql = (f"SELECT id, url, html, content_type, fetched_at, source FROM pages "
+               f"INDEXED BY idx_pages_kind_extractor_version "
+               f"WHERE kind = 'article' AND extractor_version IS NULL AND id > ? "
+               f"AND source IN ({marks}) AND EXISTS "
+               f"(SELECT 1 FROM urls u WHERE u.url = pages.url AND u.page_id = pages.id) "
+               f"ORDER BY id LIMIT ?")
+        pages: list[PageInput] = []
+        sources: dict[int, str] = {}
+        while not pages:
+            rows = self.store.db.execute(sql, [self._last, *names, BATCH]).fetchall()
+            if not rows:
+                return None
+            self._last = rows[-1][0]
+            for page_id, url, blob, ctype, fetched_at, source in rows:
+                if page_id in self._busy:  # a rescan met a batch still in the workers
+                    continue
+                try:
+                    body = zlib.decompress(blob)
+                except (zlib.error, TypeError) as exc:
+                    self.store.mark_page(page_id, EXTRACTOR_VERSION, None,
+                                         f"archive blob unreadable: {exc}")
+                    continue
+                pages.append(PageInput(page_id, url, body, ctype, fetched_at,
+                                       self.selectors.get(source)))
+                sources[page_id] = source
         future = asyncio.wrap_future(self._submit(pages))
         self._busy.update(sources)
         return _Batch(future, pages, sources, self._executor)
