@@ -19,14 +19,17 @@ from dataclasses import asdict, replace
 from datetime import UTC, date, datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from crawler.config import Config, ConfigError, NotifySettings, load_config, parse_config
 from crawler.errors import ExodusError
 from crawler.logs import setup_logging
 from crawler.table import DEPARTURE_COLUMNS, render
 from extract.jsonld import scrub_json, without_surrogates
-from storage import StorageError, Store, iso_utc
+from storage.errors import StorageError
+
+if TYPE_CHECKING:  # sqlite_utils (and numpy through it) load only when a command needs
+    from storage import Store  # the database: `exodus --help` stays fast
 
 DEFAULT_CONFIG = Path("config.toml")
 
@@ -44,6 +47,8 @@ def _config(args: argparse.Namespace) -> Config:
 
 
 def _open_store(config: Config, create: bool = True) -> Store:
+    from storage import Store
+
     return Store.open(config.db_path, create=create)
 
 
@@ -104,14 +109,14 @@ def _run_crawl(config: Config, store: Store, names: list[str] | None) -> int:
     from crawler.crawl import crawl
     from crawler.health import failure_reason
     from crawler.notify import Notifier
-    from crawler.pipeline import Processor
+    from crawler.pipeline import Processor, check_model
     from crawler.upkeep import run_retention
 
     sources = [config.source(n) for n in names] if names else list(config.sources)
     if not sources:
         raise ExodusError(f"{config.path or 'config'}: no [[sources]] to crawl")
+    check_model(config.model)  # fail before the first request; workers load the model
     processor = Processor(store, config.model)
-    _ = processor.detector  # load the model before the first request, failing early
     stats = asyncio.run(crawl(sources, config.crawler, store, processor, _progress(True)))
     if sys.stderr.isatty():
         sys.stderr.write("\n")
@@ -142,15 +147,15 @@ def cmd_crawl(args: argparse.Namespace) -> int:
 
 def cmd_daemon(args: argparse.Namespace) -> int:
     from crawler.daemon import daemon_lock, run_daemon
-    from crawler.pipeline import Processor
+    from crawler.pipeline import Processor, check_model
 
     config = _config(args)
     if not config.sources:
         raise ExodusError(f"{config.path or 'config'}: no [[sources]] to schedule")
     setup_logging(max(args.verbose, 1))  # a daemon's log is its output: one line per run
     with _open_store(config) as store, daemon_lock(config.db_path):
+        check_model(config.model)
         processor = Processor(store, config.model)
-        _ = processor.detector
         asyncio.run(run_daemon(config, store, processor))
     return 0
 
@@ -287,6 +292,8 @@ def _iso_date(value: str, flag: str) -> str:
         raise ExodusError(problem) from None
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
+    from storage import iso_utc
+
     return iso_utc(when)
 
 

@@ -34,6 +34,7 @@ class CrawlerSettings:
     max_retries: int = 3
     max_retry_after: float = 300.0
     allow_private: bool = False
+    per_host: int = 1
 
 
 @dataclass(frozen=True)
@@ -128,6 +129,7 @@ def _positive(where: str, obj: Any, *names: str) -> None:
 _BOUNDS: dict[str, tuple[float, float]] = {
     "delay_seconds": (0.0, 86_400.0),
     "concurrency": (1, 256),
+    "per_host": (1, 256),
     "timeout_seconds": (0.0, 3_600.0),
     "max_page_bytes": (1, 1_000_000_000),
     "max_redirects": (0, 50),
@@ -197,7 +199,7 @@ def parse_config(data: dict[str, Any], path: Path | None) -> Config:
         CrawlerSettings, data.get("crawler", {}), f"{name}: [crawler]"
     )
     _positive(f"{name}: [crawler]", crawler, "delay_seconds", "concurrency", "timeout_seconds",
-              "max_page_bytes")
+              "max_page_bytes", "per_host")
     _in_range(f"{name}: [crawler]", crawler)
 
     nlp = data.get("nlp", {})

@@ -1,8 +1,10 @@
-"""One crawl pass over a source: discover links, fetch what is new, archive, process.
+"""One crawl pass over a source: discover links, fetch what is new, archive; detection
+follows behind in worker processes (`crawler.detection`).
 
 The frontier lives in the database (`urls`), not in memory: links are recorded as soon
 as they are discovered and pages are archived before they are processed, so a crash at
-any point loses nothing and the next pass resumes with what was left.
+any point loses nothing and the next pass resumes with what was left. The event loop
+only fetches and archives: spaCy never runs on it, so no fetch waits for a parse.
 """
 
 from __future__ import annotations
@@ -16,12 +18,12 @@ from typing import TypeVar
 from urllib.parse import urlsplit
 
 from crawler.config import CrawlerSettings, Source
+from crawler.detection import Detection
 from crawler.fetch import Fetcher, FetchResult, FetchSettings
 from crawler.health import failure_reason
-from crawler.pipeline import PageInput, Processor
+from crawler.pipeline import PageOutcome, Processor
 from crawler.sources import Link, SourceError, parse_feed, parse_listing, parse_sitemap
 from crawler.urls import is_private_address
-from extract.version import EXTRACTOR_VERSION
 from storage import PageVersion, Store, iso_utc
 from storage.health import record_source_run
 
@@ -60,6 +62,7 @@ def fetch_settings(settings: CrawlerSettings) -> FetchSettings:
         max_page_bytes=settings.max_page_bytes, respect_robots=settings.respect_robots,
         max_redirects=settings.max_redirects, max_retries=settings.max_retries,
         max_retry_after=settings.max_retry_after, allow_private=settings.allow_private,
+        per_host=settings.per_host,
     )
 
 
@@ -84,12 +87,15 @@ async def _off_loop(parse: Callable[..., T], *args: object) -> T:
 class SourceCrawl:
     """The state of one pass over one source; `run()` does the pass."""
 
-    def __init__(self, source: Source, fetcher: Fetcher, store: Store, processor: Processor,
+    def __init__(self, source: Source, fetcher: Fetcher, store: Store,
+                 detection: Detection | Processor | None,
                  on_page: Callable[[SourceStats], None] | None = None) -> None:
         self.source = source
         self.fetcher = fetcher
         self.store = store
-        self.processor = processor
+        # Alone (no Detection), a pass only archives: its pages stay unmarked until a
+        # `crawl()` or `reextract` detects them.
+        self.detection = detection if isinstance(detection, Detection) else None
         self.stats = SourceStats(source.name)
         self.on_page = on_page or (lambda stats: None)
         self.allow_private = fetcher.settings.allow_private
@@ -173,13 +179,13 @@ class SourceCrawl:
             self.store.record_attempt(url, self.source.name, status, error)
             self.on_page(self.stats)
             return
-        page_id, created = self._archive(url, res, "article")
+        _, created = self._archive(url, res, "article")
         if not created:
             self.stats.not_modified += 1
         else:
             self.stats.fetched += 1
-            self._process(page_id, url, res.body, res.headers.get("content-type"),
-                          iso_utc(res.fetched_at))
+            if self.detection is not None:  # detected behind us, from the archive
+                self.detection.notify()
         self.on_page(self.stats)
 
     def _may_follow(self, url: str) -> bool:
@@ -193,31 +199,26 @@ class SourceCrawl:
         # are refused by the fetcher (public_only), which resolves them anyway.
         return not is_private_address(urlsplit(url).hostname or "")
 
-    def _process(self, page_id: int, url: str, body: bytes, content_type: str | None,
-                 fetched_at: str) -> None:
-        outcome = self.processor.process_page(PageInput(
-            page_id=page_id, url=url, body=body, content_type=content_type,
-            fetched_at=fetched_at, article_selector=self.source.article_selector,
-        ))
+    def detected(self, outcome: PageOutcome) -> None:
         self.stats.departures += outcome.departures
-
-    def _catch_up(self) -> None:
-        """Extract pages a previous pass archived but died before processing."""
-        for row in self.store.unprocessed_pages(self.source.name, EXTRACTOR_VERSION):
-            self._process(row["id"], row["url"], row["html"], row["content_type"],
-                          row["fetched_at"])
+        self.on_page(self.stats)
 
     async def run(self) -> SourceStats:
         if not (self.private_source or self.allow_private):
             host = urlsplit(self.source.url).hostname or ""
             self.private_source = await self.fetcher.is_private_host(host)
-        self._catch_up()
         links = await self._discover_document(self.source.url)
         links = [link for link in links if self._may_follow(link.url)]
         self.stats.listed = len(links)
         self.store.note_discovered(self.source.name, [(lnk.url, lnk.published) for lnk in links])
-        todo = self._wanted(links)
-        await asyncio.gather(*(self._article(url) for url in todo))
+        todo = iter(self._wanted(links))
+
+        async def fetch_some() -> None:
+            for url in todo:  # a few tasks share one iterator: memory does not grow
+                await self._article(url)  # with the number of links
+
+        tasks = max(1, self.fetcher.settings.concurrency)
+        await asyncio.gather(*(fetch_some() for _ in range(tasks)))
         record_source_run(self.store, self.source.name, failure_reason(self.stats),
                           self.stats.listed or (None if self.stats.unchanged else 0))
         log.info("source done", extra={"source": self.source.name, "line": self.stats.line()})
@@ -226,9 +227,33 @@ class SourceCrawl:
 
 async def crawl(sources: list[Source], settings: CrawlerSettings, store: Store,
                 processor: Processor,
-                on_page: Callable[[SourceStats], None] | None = None) -> list[SourceStats]:
-    """One pass over several sources sharing one client (and so one politeness state)."""
-    async with Fetcher(fetch_settings(settings)) as fetcher:
-        return list(await asyncio.gather(*(
-            SourceCrawl(src, fetcher, store, processor, on_page).run() for src in sources
-        )))
+                on_page: Callable[[SourceStats], None] | None = None,
+                detection: Detection | None = None) -> list[SourceStats]:
+    """One pass over several sources sharing one client (and so one politeness state).
+
+    Pages are fetched and archived here; `detection` (a service the daemon keeps for its
+    lifetime, or one made for this pass) detects them behind the crawl. The pass returns
+    once every page it archived, and any a killed pass left, is detected.
+    """
+    own = detection is None
+    if detection is None:
+        detection = Detection(store, processor)
+    detection.watch((src.name, src.article_selector) for src in sources)
+    detection.start()
+    try:
+        async with Fetcher(fetch_settings(settings)) as fetcher:
+            crawls = [SourceCrawl(src, fetcher, store, detection, on_page) for src in sources]
+            for c in crawls:
+                detection.listeners[c.source.name] = c.detected
+            stats = list(await asyncio.gather(*(c.run() for c in crawls)))
+        await detection.settle()
+    except BaseException:  # Ctrl-C, a kill, an error: stop the workers, do not finish
+        if own:  # their batches (the pages stay unmarked for the next pass)
+            detection.abort()
+        raise
+    finally:
+        for src in sources:
+            detection.listeners.pop(src.name, None)
+    if own:
+        await detection.close()
+    return stats

@@ -2,9 +2,12 @@
 
 One job per source at its own interval: `max_instances=1` so a slow source never runs
 twice at once, `coalesce=True` so a machine that slept runs a missed job once, and
-jitter so sources on one host do not fire together. SIGTERM or Ctrl-C stops the
-scheduler, gives in-flight passes a short grace period, then cancels them; everything
-already fetched is archived, and the database frontier makes the next start resume.
+jitter so sources on one host do not fire together. Detection runs behind the crawls in
+worker processes (one `Detection` for the daemon's life), so the event loop, and with it
+the scheduler and the signal handlers, never waits for spaCy. SIGTERM or Ctrl-C stops
+the scheduler, kills the detection workers mid-batch, gives in-flight fetches a short
+grace period, then cancels them; everything already fetched is archived, pages not yet
+detected stay unmarked, and the next start resumes both.
 
 After each run: a warning when the source failed (crawler/health.py), one INFO line per
 new departure and its notifications (crawler/notify.py), then retention. The daemon's
@@ -30,6 +33,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from crawler.config import Config, Source
 from crawler.crawl import crawl
+from crawler.detection import Detection
 from crawler.errors import ExodusError
 from crawler.health import failure_reason
 from crawler.notify import Notifier
@@ -92,6 +96,9 @@ async def run_daemon(config: Config, store: Store, processor: Processor,
         loop.add_signal_handler(sig, stop.set)
     running: set[asyncio.Task] = set()
     notifier = Notifier(config.notify)
+    detection = Detection(store, processor)
+    detection.watch((src.name, src.article_selector) for src in config.sources)
+    detection.start()
 
     async def job(source: Source) -> None:
         task = asyncio.current_task()
@@ -99,7 +106,8 @@ async def run_daemon(config: Config, store: Store, processor: Processor,
         running.add(task)
         started = loop.time()
         try:
-            (stats,) = await crawl([source], config.crawler, store, processor)
+            (stats,) = await crawl([source], config.crawler, store, processor,
+                                   detection=detection)
             log.info("run done", extra={"source": source.name, "summary": stats.line(),
                                            "seconds": round(loop.time() - started, 1)})
             reason = failure_reason(stats)
@@ -134,6 +142,7 @@ async def run_daemon(config: Config, store: Store, processor: Processor,
         await stop.wait()
     finally:
         scheduler.shutdown(wait=False)
+        detection.abort()
         if running:
             _, pending = await asyncio.wait(set(running), timeout=grace_seconds)
             for task in pending:

@@ -15,9 +15,11 @@ What the usual crawlers get wrong and this module insists on:
   private addresses, robots.txt of the new host);
 * conditional requests (ETag / Last-Modified) so unchanged feeds cost a 304.
 
-Politeness is per ``scheme://host:port``: requests to one host are serialised
-and separated by ``max(delay_seconds, Crawl-delay)`` measured from the end of
-the previous response, robots.txt fetches and retries included. The global
+Politeness is per ``scheme://host:port``: by default (``per_host = 1``) requests
+to one host are serialised and separated by ``max(delay_seconds, Crawl-delay)``
+measured from the end of the previous response, robots.txt fetches and retries
+included. With ``per_host = N`` up to N are in flight, and their starts are still
+at least that gap apart (Scrapy's download-slot rule). The global
 semaphore is only held while talking to the network, so hosts that are waiting
 out their delay never starve the others.
 """
@@ -71,6 +73,7 @@ class FetchSettings:
     max_retries: int = 3  # transient errors: exponential backoff with full jitter
     max_retry_after: float = 300.0  # longer Retry-After -> give up instead of sleeping
     allow_private: bool = False  # redirects into private ranges only if start is private
+    per_host: int = 1  # requests in flight per host; starts stay delay_seconds apart
     # Beyond the agreed interface; defaults keep the documented behaviour.
     backoff_base_seconds: float = 1.0  # first retry waits up to this, then 2x, 4x, ...
     backoff_max_seconds: float = 60.0
@@ -234,7 +237,8 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
 
 @dataclass
 class _Host:
-    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    slots: asyncio.Semaphore  # per_host requests in flight
+    gate: asyncio.Lock = field(default_factory=asyncio.Lock)  # one start at a time
     next_ok: float = 0.0  # time.monotonic() before which no request may start
     retry_after_until: float = 0.0  # the host's own Retry-After, kept apart: it may be long
 
@@ -376,6 +380,12 @@ class Fetcher:
 
     # ---------------------------------------------------------------- internals
 
+    def _host(self, key: str) -> _Host:
+        host = self._hosts.get(key)
+        if host is None:
+            host = self._hosts[key] = _Host(asyncio.Semaphore(max(1, self.settings.per_host)))
+        return host
+
     def _gap(self, key: str) -> float:
         s = self.settings
         rules = self._robots.get(key)
@@ -411,7 +421,7 @@ class Fetcher:
             self._robots[key] = rules
             # The robots.txt request itself set the host's next slot before its
             # Crawl-delay was known; stretch the gap now that it is.
-            host = self._hosts.setdefault(key, _Host())
+            host = self._host(key)
             host.next_ok = max(host.next_ok, time.monotonic() + self._gap(key))
             return rules
 
@@ -572,7 +582,7 @@ class Fetcher:
         s = self.settings
         key = host_key(url)
         attempt_no = 0
-        host = self._hosts.setdefault(key, _Host())
+        host = self._host(key)
         while True:
             att = await self._attempt(url, key, conditional, max_bytes, keep_prefix)
             attempt_no += 1
@@ -607,20 +617,22 @@ class Fetcher:
         self, url: str, key: str, conditional: dict[str, str], max_bytes: int, keep_prefix: bool
     ) -> _Attempt:
         s = self.settings
-        host = self._hosts.setdefault(key, _Host())
-        async with host.lock:
-            skipped = self._given_up(key)  # it gave up while this request queued
-            if skipped is not None:
-                return _Attempt(error=skipped)
-            now = time.monotonic()
-            if host.retry_after_until - now > s.max_retry_after:
-                return _Attempt(
-                    error=f"retry-after too long ({host.retry_after_until - now:.0f}s)"
-                )
-            wait = max(host.next_ok, host.retry_after_until) - now
-            if wait > 0:
-                await asyncio.sleep(wait)
-            started = time.monotonic()
+        host = self._host(key)
+        async with host.slots:
+            async with host.gate:
+                skipped = self._given_up(key)  # it gave up while this request queued
+                if skipped is not None:
+                    return _Attempt(error=skipped)
+                now = time.monotonic()
+                if host.retry_after_until - now > s.max_retry_after:
+                    return _Attempt(
+                        error=f"retry-after too long ({host.retry_after_until - now:.0f}s)"
+                    )
+                wait = max(host.next_ok, host.retry_after_until) - now
+                if wait > 0:
+                    await asyncio.sleep(wait)
+                started = time.monotonic()
+                host.next_ok = max(host.next_ok, started + self._gap(key))
             try:
                 async with self._sem:
                     try:
@@ -631,7 +643,8 @@ class Fetcher:
                         # trickling. Retrying would just feed it another slot.
                         att = _Attempt(error="timeout", retryable=False)
             finally:
-                host.next_ok = max(host.next_ok, time.monotonic() + self._gap(key))
+                if s.per_host <= 1:  # one at a time: the gap runs from the response's end
+                    host.next_ok = max(host.next_ok, time.monotonic() + self._gap(key))
         elapsed = time.monotonic() - started
         log.debug(
             "GET %s -> %s %s (%d bytes, %.2fs)",

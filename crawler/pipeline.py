@@ -9,6 +9,7 @@ so a page is treated the same way whichever road it came by.
 from __future__ import annotations
 
 import logging
+import os
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
@@ -154,12 +155,34 @@ def store_analysis(store: Store, analysis: Analysis) -> PageOutcome:
     return PageOutcome(article_id, len(analysis.departures), article.warnings)
 
 
-class Processor:
-    """The crawl's one-page-at-a-time use of both halves."""
+def check_model(model: str) -> None:
+    """Fail early, without importing spaCy, when the model is not installed: the parent
+    of the detection workers never loads it."""
+    import importlib.util
+    from pathlib import Path
 
-    def __init__(self, store: Store, model: str, detector: Detector | None = None) -> None:
+    if Path(model).exists():
+        return
+    try:
+        found = importlib.util.find_spec(model) is not None
+    except (ImportError, ValueError):
+        found = False
+    if not found:
+        raise ExodusError(f"spaCy model {model!r} is not installed")
+
+
+class Processor:
+    """How a crawl detects: in `workers` processes (the default, one per core), or with
+    `workers=0` in a thread sharing an already loaded `detector` (tests, tiny runs)."""
+
+    def __init__(self, store: Store, model: str, detector: Detector | None = None,
+                 workers: int | None = None) -> None:
         self.store = store
+        self.model = model
         self.analyzer = Analyzer(model, detector)
+        if workers is None:
+            workers = 0 if detector is not None else (os.cpu_count() or 1)
+        self.workers = workers
 
     @property
     def detector(self) -> Detector:

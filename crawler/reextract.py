@@ -21,7 +21,7 @@ import time
 import zlib
 from collections import deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -179,17 +179,22 @@ def _selection(source: str | None, since: str | None, force: bool) -> tuple[str,
     return " AND ".join(where), params
 
 
+def batch_query(where: str) -> str:
+    """A row-id range scan: the partial index on (id, extractor_version) of article
+    pages is walked from the cursor, so a batch costs the same at 3k or 100k pages
+    (the (kind, extractor_version) index made SQLite sort every match per batch)."""
+    return (f"SELECT id, url, html, content_type, fetched_at, source FROM pages "
+            f"INDEXED BY idx_pages_article_id_version "
+            f"WHERE {where} AND id > ? AND id <= ? ORDER BY id LIMIT ?")
+
+
 def _batches(store: Store, where: str, params: list, selectors: dict[str, str | None],
              upto: int, broken: Callable[[int, str], None]) -> Iterator[list[PageInput]]:
     """Keyset pagination: each query starts after the last id seen, so pages written
     while we run (a daemon crawling) are picked up or not, but never twice."""
     last = 0
     while True:
-        rows = store.db.execute(
-            f"SELECT id, url, html, content_type, fetched_at, source FROM pages "
-            f"WHERE {where} AND id > ? AND id <= ? ORDER BY id LIMIT ?",
-            [*params, last, upto, BATCH],
-        ).fetchall()
+        rows = store.db.execute(batch_query(where), [*params, last, upto, BATCH]).fetchall()
         if not rows:
             return
         batch = []
@@ -282,15 +287,32 @@ def reextract(store: Store, model: str, *, selectors: dict[str, str | None],
     return stats
 
 
-def _run_pool(batches: Iterator[list[PageInput]], model: str, workers: int,
-              write: Callable[[list[Analysis]], None]) -> None:
-    """At most two batches per worker in flight, written in the order they were read."""
+def make_pool(model: str, workers: int) -> ProcessPoolExecutor:
+    """Worker processes with their own model, which exit when their parent dies."""
     context = multiprocessing.get_context("spawn")
     # Workers are replaced now and then: spaCy's string store only grows, and a run
     # over months of pages must not creep upwards in memory.
-    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
+    return ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
                                initargs=(model, os.getpid()),
                                max_tasks_per_child=WORKER_BATCHES)
+
+
+def kill_pool(pool: Executor) -> None:
+    """Stop a pool now, mid-batch (SIGTERM of the daemon): a batch of long articles
+    can take seconds, and a stop must not wait for it. Their pages stay unmarked."""
+    procs = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for proc in procs:
+        if proc.is_alive():
+            proc.terminate()
+    for proc in procs:
+        proc.join(5)
+
+
+def _run_pool(batches: Iterator[list[PageInput]], model: str, workers: int,
+              write: Callable[[list[Analysis]], None]) -> None:
+    """At most two batches per worker in flight, written in the order they were read."""
+    pool = make_pool(model, workers)
     pending: deque[Future] = deque()
     try:
         for batch in batches:

@@ -73,7 +73,7 @@ def test_cli_reports_bad_config_without_traceback(tmp_path, capsys):
     assert err == [f"exodus: error: {path}: [crawler]: unknown key 'concurency' "
                    "(allowed: user_agent, delay_seconds, concurrency, timeout_seconds, "
                    "max_page_bytes, respect_robots, max_redirects, max_retries, "
-                   "max_retry_after, allow_private)"]
+                   "max_retry_after, allow_private, per_host)"]
     assert not db.exists()
 
 

@@ -64,12 +64,24 @@ def pages(tmp_path: Path) -> int:
         return 0
 
 
+def detected(tmp_path: Path) -> int:
+    try:
+        return sqlite_utils.Database(tmp_path / "d.db").execute(
+            "select count(*) from pages where kind = 'article' "
+            "and extractor_version is not null").fetchone()[0]
+    except Exception:
+        return 0
+
+
 def test_daemon_runs_and_stops_cleanly_on_sigterm(tmp_path, httpserver):
     base = serve(httpserver, 3)
     proc = start(tmp_path, base)
     try:
         assert wait_for(lambda: pages(tmp_path) == 3, 60), proc.stderr.read() if proc.poll() else ""
-        time.sleep(2.5)  # the 1.2 s interval fires again: nothing new is fetched
+        # detection runs behind the crawl in worker processes; then the 1.2 s interval
+        # fires again and nothing new is fetched
+        assert wait_for(lambda: detected(tmp_path) == 3, 60)
+        time.sleep(2.5)
         proc.send_signal(signal.SIGTERM)
         started = time.monotonic()
         assert proc.wait(timeout=10) == 0
