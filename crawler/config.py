@@ -6,8 +6,9 @@ key of a daemon that runs for weeks would otherwise be silently ignored.
 
 from __future__ import annotations
 
+import math
 import tomllib
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -48,12 +49,34 @@ class Source:
 
 
 @dataclass(frozen=True)
+class RetentionSettings:
+    """What the crawler forgets after each pass (0 turns a limit off)."""
+
+    max_versions_per_url: int = 10
+    forget_failed_after_days: float = 30.0
+    checkpoint_wal: bool = True
+
+
+@dataclass(frozen=True)
+class NotifySettings:
+    """Where new departures are announced; both channels are off unless set."""
+
+    atom_path: str | None = None
+    atom_entries: int = 100
+    webhook_url: str | None = None
+    webhook_timeout_seconds: float = 10.0
+    webhook_retries: int = 3
+
+
+@dataclass(frozen=True)
 class Config:
     path: Path | None
     db_path: Path
     crawler: CrawlerSettings = field(default_factory=CrawlerSettings)
     model: str = DEFAULT_MODEL
     sources: tuple[Source, ...] = ()
+    retention: RetentionSettings = field(default_factory=RetentionSettings)
+    notify: NotifySettings = field(default_factory=NotifySettings)
 
     def source(self, name: str) -> Source:
         for src in self.sources:
@@ -100,6 +123,43 @@ def _positive(where: str, obj: Any, *names: str) -> None:
             raise ConfigError(f"{where}: key '{name}' must be greater than 0")
 
 
+# Inclusive upper bounds (and lower ones where 0 makes sense). TOML allows nan, inf and
+# 64-bit integers; without bounds `delay_seconds = inf` hangs a pass, `interval_minutes =
+# inf` crashes the scheduler and `concurrency = 1e9` opens a billion connections.
+_BOUNDS: dict[str, tuple[float, float]] = {
+    "delay_seconds": (0.0, 86_400.0),
+    "concurrency": (1, 256),
+    "timeout_seconds": (0.0, 3_600.0),
+    "max_page_bytes": (1, 1_000_000_000),
+    "max_redirects": (0, 50),
+    "max_retries": (0, 20),
+    "max_retry_after": (0.0, 7 * 86_400.0),
+    "interval_minutes": (0.0, 366 * 24 * 60.0),
+    "max_links": (1, 1_000_000),
+}
+_TEXT_LIMIT = 10_000  # characters; a config value longer than this is a mistake
+
+
+def _in_range(where: str, obj: Any) -> None:
+    """Finite numbers within sane bounds, and strings without control characters."""
+    for f in fields(obj):
+        value = getattr(obj, f.name)
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ConfigError(f"{where}: key '{f.name}' must be a finite number, got {value}")
+        bounds = _BOUNDS.get(f.name)
+        if bounds is not None and not bounds[0] <= value <= bounds[1]:
+            low, high = bounds
+            raise ConfigError(f"{where}: key '{f.name}' must be between {low:g} and "
+                              f"{high:g}, got {value:g}")
+        if isinstance(value, str):
+            if len(value) > _TEXT_LIMIT:
+                raise ConfigError(f"{where}: key '{f.name}' is longer than {_TEXT_LIMIT} "
+                                  f"characters")
+            if any(ord(c) < 32 or ord(c) == 127 for c in value):
+                raise ConfigError(f"{where}: key '{f.name}' must not contain control "
+                                  f"characters")
+
+
 def _source(table: Any, where: str) -> Source:
     src: Source = _build(Source, table, where, required=("name", "kind", "url"))
     if src.kind not in SOURCE_KINDS:
@@ -109,12 +169,13 @@ def _source(table: Any, where: str) -> Source:
     if src.kind == "listing" and not src.link_selector:
         raise ConfigError(f"{where}: key 'link_selector' is required for a listing source")
     _positive(where, src, "interval_minutes", "max_links")
+    _in_range(where, src)
     return src
 
 
 def parse_config(data: dict[str, Any], path: Path | None) -> Config:
     name = str(path) if path else "config"
-    allowed = {"storage", "crawler", "nlp", "sources"}
+    allowed = {"storage", "crawler", "nlp", "sources", "retention", "notify"}
     for key in data:
         if key not in allowed:
             choices = ", ".join(sorted(allowed))
@@ -127,6 +188,8 @@ def parse_config(data: dict[str, Any], path: Path | None) -> Config:
         if key != "path":
             raise ConfigError(f"{name}: [storage] unknown key '{key}' (allowed: path)")
     db = _check_type(f"{name}: [storage]", "path", storage.get("path", "exodus.db"), str)
+    if not db or "\x00" in db or len(db) > 4096:
+        raise ConfigError(f"{name}: [storage] key 'path' is not a usable file name")
     db_path = Path(db).expanduser()
     if not db_path.is_absolute() and path is not None:
         db_path = path.parent / db_path
@@ -136,6 +199,7 @@ def parse_config(data: dict[str, Any], path: Path | None) -> Config:
     )
     _positive(f"{name}: [crawler]", crawler, "delay_seconds", "concurrency", "timeout_seconds",
               "max_page_bytes", "per_host")
+    _in_range(f"{name}: [crawler]", crawler)
 
     nlp = data.get("nlp", {})
     if not isinstance(nlp, dict):
@@ -144,6 +208,8 @@ def parse_config(data: dict[str, Any], path: Path | None) -> Config:
         if key != "model":
             raise ConfigError(f"{name}: [nlp] unknown key '{key}' (allowed: model)")
     model = _check_type(f"{name}: [nlp]", "model", nlp.get("model", DEFAULT_MODEL), str)
+    if len(model) > _TEXT_LIMIT or any(ord(c) < 32 for c in model):
+        raise ConfigError(f"{name}: [nlp] key 'model' is not a usable model name")
 
     raw_sources = data.get("sources", [])
     if not isinstance(raw_sources, list):
@@ -156,7 +222,35 @@ def parse_config(data: dict[str, Any], path: Path | None) -> Config:
         if src.name in seen:
             raise ConfigError(f"{name}: [[sources]] duplicate name {src.name!r}")
         seen.add(src.name)
-    return Config(path=path, db_path=db_path, crawler=crawler, model=model, sources=sources)
+    return Config(path=path, db_path=db_path, crawler=crawler, model=model, sources=sources,
+                  retention=_retention(data.get("retention", {}), f"{name}: [retention]"),
+                  notify=_notify(data.get("notify", {}), f"{name}: [notify]", path))
+
+
+def _retention(table: Any, where: str) -> RetentionSettings:
+    settings: RetentionSettings = _build(RetentionSettings, table, where)
+    for key in ("max_versions_per_url", "forget_failed_after_days"):
+        if getattr(settings, key) < 0:
+            raise ConfigError(f"{where}: key '{key}' must be 0 (off) or more")
+    return settings
+
+
+def _notify(table: Any, where: str, path: Path | None) -> NotifySettings:
+    settings: NotifySettings = _build(NotifySettings, table, where)
+    _positive(where, settings, "atom_entries", "webhook_timeout_seconds")
+    if settings.webhook_retries < 0:
+        raise ConfigError(f"{where}: key 'webhook_retries' must be 0 or more")
+    url = settings.webhook_url
+    if url is not None and not url.startswith(("http://", "https://")):
+        raise ConfigError(f"{where}: key 'webhook_url' must be an http(s) URL, got {url!r}")
+    if settings.atom_path is not None:
+        if not settings.atom_path.strip():
+            raise ConfigError(f"{where}: key 'atom_path' must not be empty")
+        atom = Path(settings.atom_path).expanduser()
+        if not atom.is_absolute() and path is not None:
+            atom = path.parent / atom
+        settings = replace(settings, atom_path=str(atom))
+    return settings
 
 
 def load_config(path: Path) -> Config:
@@ -172,4 +266,6 @@ def load_config(path: Path) -> Config:
         raise ConfigError(f"{path}: config file is not UTF-8 text") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML ({exc})") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: invalid TOML (nested too deeply)") from None
     return parse_config(data, path)

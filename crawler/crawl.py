@@ -11,21 +11,26 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 from crawler.config import CrawlerSettings, Source
 from crawler.detection import Detection
 from crawler.fetch import Fetcher, FetchResult, FetchSettings
+from crawler.health import failure_reason
 from crawler.pipeline import PageOutcome, Processor
 from crawler.sources import Link, SourceError, parse_feed, parse_listing, parse_sitemap
 from crawler.urls import is_private_address
 from storage import PageVersion, Store, iso_utc
+from storage.health import record_source_run
 
 log = logging.getLogger("exodus.crawl")
 
 MAX_CHILD_SITEMAPS = 5
+T = TypeVar("T")
 
 
 @dataclass
@@ -39,6 +44,7 @@ class SourceStats:
     departures: int = 0
     error: str | None = None
     failures: list[str] = field(default_factory=list)
+    unchanged: bool = False  # a source document (feed, listing, sitemap) answered 304
 
     def line(self) -> str:
         text = (
@@ -67,6 +73,17 @@ def _reason(res: FetchResult) -> str:
     return res.error or f"http {res.status}"
 
 
+async def _off_loop(parse: Callable[..., T], *args: object) -> T:
+    """Run a source parser in a thread: a 5 MB hostile feed costs seconds of CPU, and in
+    the event loop it would hold up SIGTERM and every other source. When the awaiting
+    task is cancelled the parser is told to stop at its next check."""
+    cancel = threading.Event()
+    try:
+        return await asyncio.to_thread(parse, *args, cancel=cancel)
+    finally:
+        cancel.set()
+
+
 class SourceCrawl:
     """The state of one pass over one source; `run()` does the pass."""
 
@@ -82,12 +99,18 @@ class SourceCrawl:
         self.stats = SourceStats(source.name)
         self.on_page = on_page or (lambda stats: None)
         self.allow_private = fetcher.settings.allow_private
+        # Whether the configured URL itself is on a private address (a test or intranet
+        # site): then its links may be too. Literals and localhost here; run() asks DNS.
+        self.private_source = is_private_address(urlsplit(source.url).hostname or "")
 
-    async def _get(self, url: str) -> FetchResult:
+    async def _get(self, url: str, *, discovered: bool = True) -> FetchResult:
+        """``discovered``: the URL came from a document (a link, a child sitemap), so
+        it must be public unless the source is private or allow_private is set."""
         state = self.store.url_state(url)
         return await self.fetcher.fetch(
             url, etag=state.etag if state else None,
             last_modified=state.last_modified if state else None,
+            public_only=discovered and not (self.allow_private or self.private_source),
         )
 
     def _archive(self, url: str, res: FetchResult, kind: str) -> tuple[int, bool]:
@@ -99,9 +122,10 @@ class SourceCrawl:
         ))
 
     async def _discover_document(self, url: str, depth: int = 0) -> list[Link]:
-        res = await self._get(url)
+        res = await self._get(url, discovered=depth > 0)
         if res.not_modified:
             self.store.record_attempt(url, self.source.name, 304, None)
+            self.stats.unchanged = True  # listing nothing new is then no failure
             return []
         if not res.ok:
             self.store.record_attempt(url, self.source.name, res.status, _reason(res))
@@ -111,15 +135,16 @@ class SourceCrawl:
         self._archive(url, res, self.source.kind)
         try:
             if self.source.kind == "feed":
-                return parse_feed(res.body, res.final_url)
+                return await _off_loop(parse_feed, res.body, res.final_url)
             if self.source.kind == "listing":
-                return parse_listing(res.body, res.final_url, self.source.link_selector or "a")
-            links, children = parse_sitemap(res.body, res.final_url)
+                return await _off_loop(parse_listing, res.body, res.final_url,
+                                       self.source.link_selector or "a")
+            links, children = await _off_loop(parse_sitemap, res.body, res.final_url)
         except SourceError as exc:
             self.stats.error = str(exc)
             return []
         if depth < 2:
-            for child in children[:MAX_CHILD_SITEMAPS]:
+            for child in [c for c in children if self._may_follow(c)][:MAX_CHILD_SITEMAPS]:
                 links.extend(await self._discover_document(child, depth + 1))
         return links
 
@@ -168,8 +193,10 @@ class SourceCrawl:
         networks (a listing that links to http://10.0.0.1/admin is not followed)."""
         if url == self.source.url:
             return False
-        if self.allow_private or is_private_address(urlsplit(self.source.url).hostname or ""):
+        if self.allow_private or self.private_source:
             return True
+        # Literals and localhost names here; names that resolve to private addresses
+        # are refused by the fetcher (public_only), which resolves them anyway.
         return not is_private_address(urlsplit(url).hostname or "")
 
     def detected(self, outcome: PageOutcome) -> None:
@@ -177,6 +204,9 @@ class SourceCrawl:
         self.on_page(self.stats)
 
     async def run(self) -> SourceStats:
+        if not (self.private_source or self.allow_private):
+            host = urlsplit(self.source.url).hostname or ""
+            self.private_source = await self.fetcher.is_private_host(host)
         links = await self._discover_document(self.source.url)
         links = [link for link in links if self._may_follow(link.url)]
         self.stats.listed = len(links)
@@ -189,6 +219,8 @@ class SourceCrawl:
 
         tasks = max(1, self.fetcher.settings.concurrency)
         await asyncio.gather(*(fetch_some() for _ in range(tasks)))
+        record_source_run(self.store, self.source.name, failure_reason(self.stats),
+                          self.stats.listed or (None if self.stats.unchanged else 0))
         log.info("source done", extra={"source": self.source.name, "line": self.stats.line()})
         return self.stats
 
@@ -196,7 +228,9 @@ class SourceCrawl:
 async def crawl(sources: list[Source], settings: CrawlerSettings, store: Store,
                 processor: Processor,
                 on_page: Callable[[SourceStats], None] | None = None,
-                detection: Detection | None = None) -> list[SourceStats]:
+                detection: Detection | None = None,
+                on_fetched: Callable[[list[SourceStats]], None] | None = None,
+                ) -> list[SourceStats]:
     """One pass over several sources sharing one client (and so one politeness state).
 
     Pages are fetched and archived here; `detection` (a service the daemon keeps for its
@@ -214,6 +248,8 @@ async def crawl(sources: list[Source], settings: CrawlerSettings, store: Store,
             for c in crawls:
                 detection.listeners[c.source.name] = c.detected
             stats = list(await asyncio.gather(*(c.run() for c in crawls)))
+        if on_fetched is not None:  # e.g. the daemon's failing-source warnings, which
+            on_fetched(stats)  # need no detection
         await detection.settle()
     except BaseException:  # Ctrl-C, a kill, an error: stop the workers, do not finish
         if own:  # their batches (the pages stay unmarked for the next pass)

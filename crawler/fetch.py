@@ -41,6 +41,7 @@ from urllib.parse import urljoin, urlsplit
 import brotli
 import httpx
 
+from .pinning import Pins, Resolver, pinned_transport
 from .robots import ROBOTS_MAX_BYTES, RobotsRules, rules_for_status
 from .urls import host_key, ip_is_private, is_private_address, parse_ip_literal
 
@@ -50,6 +51,8 @@ log = logging.getLogger("exodus.fetch")
 log.addHandler(logging.NullHandler())
 
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
+# Attempt errors that mean the host did not answer at all (see Fetcher._note_answer).
+_UNANSWERED = ("timeout", "connect error", "connection refused", "connection error")
 _RETRY_AFTER_STATUSES = frozenset({429, 503})
 _RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504, 520, 521, 522, 523, 524})
 _ACCEPT = (
@@ -77,6 +80,10 @@ class FetchSettings:
     max_crawl_delay: float = 120.0  # a Crawl-delay: 86400 would stall a pass for a day
     robots_ttl_seconds: float = 86400.0  # RFC 9309: do not cache longer than 24 h
     robots_error_ttl_seconds: float = 900.0  # re-ask a host whose robots.txt was 5xx
+    # After this many timeouts/connection failures in a row on one host, the rest of
+    # its requests in this pass (this Fetcher) fail at once instead of each waiting out
+    # its timeouts and retries; the next pass tries again.
+    give_up_after: int = 3
 
 
 @dataclass
@@ -255,16 +262,19 @@ class Fetcher:
     """One shared httpx.AsyncClient; use as ``async with Fetcher(settings) as f:``."""
 
     def __init__(
-        self, settings: FetchSettings, *, transport: httpx.AsyncBaseTransport | None = None
+        self, settings: FetchSettings, *, transport: httpx.AsyncBaseTransport | None = None,
+        resolver: Resolver | None = None,
     ) -> None:
+        """``resolver``: host -> IP addresses (default: the system's); tests inject one."""
         self.settings = settings
         self._transport = transport
+        self._pins = Pins(resolver, settings.allow_private, settings.timeout_seconds)
+        self._unanswered: dict[str, int] = {}  # host key -> timeouts/failures in a row
         self._client: httpx.AsyncClient | None = None
         self._sem = asyncio.Semaphore(max(1, settings.concurrency))
         self._hosts: dict[str, _Host] = {}
         self._robots: dict[str, RobotsRules] = {}
         self._robots_locks: dict[str, asyncio.Lock] = {}
-        self._private_cache: dict[str, tuple[bool, float]] = {}
         self._rng = random.Random()
 
     async def __aenter__(self) -> Fetcher:
@@ -287,8 +297,13 @@ class Fetcher:
     def _ensure_client(self) -> httpx.AsyncClient:
         if self._client is None:
             s = self.settings
+            limits = httpx.Limits(
+                max_connections=max(1, s.concurrency) * 2,
+                max_keepalive_connections=max(1, s.concurrency) * 2,
+            )
             self._client = httpx.AsyncClient(
-                transport=self._transport,
+                # Connections go to the addresses the private-range check saw.
+                transport=self._transport or pinned_transport(self._pins, limits),
                 timeout=httpx.Timeout(s.timeout_seconds),
                 follow_redirects=False,
                 headers={
@@ -310,13 +325,21 @@ class Fetcher:
     # ------------------------------------------------------------------ public
 
     async def fetch(
-        self, url: str, *, etag: str | None = None, last_modified: str | None = None
+        self, url: str, *, etag: str | None = None, last_modified: str | None = None,
+        public_only: bool = False,
     ) -> FetchResult:
-        """Fetch ``url`` politely; never raises except on cancellation."""
+        """Fetch ``url`` politely; never raises except on cancellation.
+
+        ``public_only``: refuse (error "private address") when the host resolves to a
+        loopback, private, link-local, multicast, reserved or unspecified address,
+        unless ``allow_private``: for links a document pointed to, not for configured
+        URLs. Redirects into such ranges are refused either way unless the start was
+        private itself.
+        """
         try:
             return await self._fetch(
                 url, etag=etag, last_modified=last_modified, check_robots=True,
-                max_bytes=self.settings.max_page_bytes,
+                max_bytes=self.settings.max_page_bytes, public_only=public_only,
             )
         except asyncio.CancelledError:
             raise
@@ -325,6 +348,11 @@ class Fetcher:
             return FetchResult(
                 url, url, None, {}, b"", _now(), error=f"internal error: {type(exc).__name__}"
             )
+
+    async def is_private_host(self, host: str) -> bool:
+        """Whether ``host`` is, or resolves to, a non-public address (the answer is
+        pinned: requests to it connect to the addresses checked here)."""
+        return await self._is_private_host(host)
 
     async def allowed(self, url: str) -> bool:
         """Whether robots.txt lets us fetch ``url`` (always True if robots are ignored)."""
@@ -414,6 +442,7 @@ class Fetcher:
         check_robots: bool,
         max_bytes: int,
         keep_prefix: bool = False,
+        public_only: bool = False,
     ) -> FetchResult:
         """``keep_prefix``: read the first ``max_bytes`` even when Content-Length
         says more (robots.txt: RFC 9309 wants the prefix parsed)."""
@@ -424,6 +453,12 @@ class Fetcher:
             return FetchResult(url, url, None, {}, b"", _now(), error=error)
         origin_host = urlsplit(url).hostname or ""
         origin_private: bool | None = None
+        if not s.allow_private:
+            # Resolved (and pinned) before anything is sent, robots.txt included.
+            origin_private = await self._is_private_host(origin_host)
+            if public_only and origin_private:
+                log.debug("refusing %s (private address)", url)
+                return FetchResult(url, url, None, {}, b"", _now(), error="private address")
         seen: dict[str, int] = {}
         conditional: dict[str, str] = {}
         if etag:
@@ -432,6 +467,9 @@ class Fetcher:
             conditional["If-Modified-Since"] = last_modified
         hops = 0
         while True:
+            skipped = self._given_up(host_key(current))
+            if skipped is not None:
+                return FetchResult(url, current, None, {}, b"", _now(), error=skipped)
             if check_robots and s.respect_robots and not await self.allowed(current):
                 rules = self._robots.get(host_key(current))
                 reason = "robots" if rules is None or rules.mode != "deny" else "robots unreachable"
@@ -508,35 +546,35 @@ class Fetcher:
     async def _is_private_host(self, host: str) -> bool:
         """Literal check, then DNS: a public-looking name may point at 10.0.0.5.
 
-        Resolution happens only for redirect targets (and lazily for the start
-        host), so ordinary fetches pay nothing. DNS rebinding between this check
-        and httpx's own lookup is not covered.
+        Every address of the answer is checked, and the answer is pinned: the
+        connection goes to one of these addresses, so a second DNS answer (rebinding)
+        never matters. A name that does not resolve counts as public here; the request
+        then fails on DNS, and the transport refuses private answers it finds itself.
         """
         if not host:
             return False
-        if is_private_address(host):
-            return True
-        if parse_ip_literal(host) is not None:
-            return False
-        cached = self._private_cache.get(host)
-        now = time.monotonic()
-        if cached is not None and cached[1] > now:
-            return cached[0]
-        private = False
+        literal = parse_ip_literal(host)
+        if literal is not None:
+            return ip_is_private(literal)
         try:
-            async with asyncio.timeout(self.settings.timeout_seconds):
-                infos = await asyncio.get_running_loop().getaddrinfo(
-                    host, None, type=socket.SOCK_STREAM
-                )
-            for info in infos:
-                ip = parse_ip_literal(str(info[4][0]))
-                if ip is not None and ip_is_private(ip):
-                    private = True
-                    break
-        except (OSError, TimeoutError, UnicodeError):
-            private = False  # the request itself will fail and say why
-        self._private_cache[host] = (private, now + 300.0)
-        return private
+            pin = await self._pins.resolve(host)
+        except OSError:
+            return is_private_address(host)  # "localhost" names count as private
+        return pin.private or is_private_address(host)
+
+    def _given_up(self, key: str) -> str | None:
+        """The error for a host that stopped answering in this pass, else None."""
+        n = self._unanswered.get(key, 0)
+        if n < max(1, self.settings.give_up_after):
+            return None
+        return f"host not responding ({n} timeouts or connection failures in a row)"
+
+    def _note_answer(self, key: str, att: _Attempt) -> None:
+        """Count consecutive timeouts/connection failures; any HTTP answer resets."""
+        if att.status is not None:
+            self._unanswered.pop(key, None)
+        elif att.error is not None and att.error.startswith(_UNANSWERED):
+            self._unanswered[key] = self._unanswered.get(key, 0) + 1
 
     async def _request_with_retries(
         self, url: str, conditional: dict[str, str], max_bytes: int, keep_prefix: bool
@@ -548,6 +586,9 @@ class Fetcher:
         while True:
             att = await self._attempt(url, key, conditional, max_bytes, keep_prefix)
             attempt_no += 1
+            self._note_answer(key, att)
+            if self._given_up(key) is not None:
+                att.retryable = False
             if att.retry_after is not None and att.status in _RETRY_AFTER_STATUSES:
                 # Retry-After speaks for the whole host and outlives this request:
                 # later fetches wait for it too, or fail fast if it is too long.
@@ -579,6 +620,9 @@ class Fetcher:
         host = self._host(key)
         async with host.slots:
             async with host.gate:
+                skipped = self._given_up(key)  # it gave up while this request queued
+                if skipped is not None:
+                    return _Attempt(error=skipped)
                 now = time.monotonic()
                 if host.retry_after_until - now > s.max_retry_after:
                     return _Attempt(

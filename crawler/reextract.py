@@ -10,7 +10,6 @@ and a finished run has nothing left to do until the extractor version changes.
 
 from __future__ import annotations
 
-import gzip
 import json
 import logging
 import multiprocessing
@@ -29,6 +28,7 @@ from pathlib import Path
 
 from crawler.errors import ExodusError
 from crawler.pipeline import Analysis, Analyzer, PageInput, store_analysis
+from crawler.saved import BadGzip, read_saved_page
 from extract.version import EXTRACTOR_VERSION
 from storage import PageVersion, Store, iso_utc
 
@@ -36,6 +36,7 @@ log = logging.getLogger("exodus.reextract")
 
 BATCH = 32
 WORKER_BATCHES = 150  # batches a worker process handles before it is replaced
+SIDECAR_MAX_BYTES = 1_000_000  # a sidecar holds a url and a date
 
 
 @dataclass
@@ -65,9 +66,14 @@ def _sidecar(path: Path) -> dict:
     if not meta_path.exists():
         return {}
     try:
-        meta = json.loads(meta_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise ExodusError(f"{meta_path}: not a valid sidecar ({exc})") from None
+        with meta_path.open("rb") as fh:
+            raw = fh.read(SIDECAR_MAX_BYTES + 1)
+        if len(raw) > SIDECAR_MAX_BYTES:
+            raise ValueError(f"larger than {SIDECAR_MAX_BYTES} bytes")
+        meta = json.loads(raw.decode("utf-8"))
+    except (OSError, ValueError, RecursionError) as exc:
+        reason = "nested too deeply" if isinstance(exc, RecursionError) else exc
+        raise ExodusError(f"{meta_path}: not a valid sidecar ({reason})") from None
     if not isinstance(meta, dict):
         raise ExodusError(f"{meta_path}: a sidecar must be a JSON object")
     return meta
@@ -87,10 +93,16 @@ def _stamp(value: object, path: Path) -> str:
 
 def plan_import(folder: Path) -> list[tuple[Path, str, str]]:
     """(file, url, fetched_at) for every saved page, every sidecar checked up front."""
-    if not folder.is_dir():
-        raise ExodusError(f"{folder}: not a directory")
-    files = sorted(p for p in folder.rglob("*")
-                   if p.is_file() and p.name.endswith((".html", ".htm", ".html.gz", ".htm.gz")))
+    name = str(folder) if len(str(folder)) <= 200 else str(folder)[:200] + "..."
+    try:
+        if not folder.is_dir():
+            raise ExodusError(f"{name}: not a directory")
+        files = sorted(p for p in folder.rglob("*") if p.is_file()
+                       and p.name.endswith((".html", ".htm", ".html.gz", ".htm.gz")))
+    except OSError as exc:
+        raise ExodusError(f"{name}: cannot read ({exc.strerror or exc})") from None
+    if not files:
+        raise ExodusError(f"{name}: no saved pages (*.html, *.html.gz) in it")
     plan = []
     for path in files:  # read and check everything before writing anything
         meta = _sidecar(path)
@@ -105,13 +117,14 @@ def import_dir(store: Store, plan: list[tuple[Path, str, str]], source: str) -> 
     """Archive the planned pages; returns how many were new versions."""
     created = 0
     for path, url, fetched_at in plan:
-        data = path.read_bytes()
-        if path.name.endswith(".gz"):
-            try:
-                data = gzip.decompress(data)
-            except (OSError, EOFError, zlib.error) as exc:
-                log.warning("bad gzip file skipped", extra={"path": str(path), "error": str(exc)})
-                continue
+        try:
+            page = read_saved_page(path)
+        except (OSError, BadGzip) as exc:
+            log.warning("unreadable file skipped", extra={"path": str(path), "error": str(exc)})
+            continue
+        data = page.data
+        if page.truncated:  # a gzip bomb or a giant file: the extractor's cap, kept
+            log.warning("page cut", extra={"path": str(path), "bytes": len(data)})
         _, new = store.save_page(PageVersion(
             url=url, final_url=url, source=source, kind="article", fetched_at=fetched_at,
             status=200, etag=None, last_modified=None, content_type=None, encoding=None,

@@ -19,6 +19,7 @@ import codecs
 import html.entities
 import json
 import re
+import threading
 import zlib
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -32,10 +33,19 @@ from .urls import canonicalize
 __all__ = ["Link", "SourceError", "parse_feed", "parse_listing", "parse_sitemap"]
 
 MAX_SITEMAP_BYTES = 50 * 1024 * 1024  # sitemaps.org: 50 MB uncompressed per file
+# Text is fed to expat in pieces of this many characters, and loops look at ``cancel``
+# every _CHECK_EVERY items, so a parse running in a thread stops soon after it is told to.
+_PARSE_CHUNK = 256 * 1024
+_CHECK_EVERY = 500
 
 
 class SourceError(Exception):
     """The document is not a feed/sitemap at all; the message is one line."""
+
+
+def _stop_if(cancel: threading.Event | None) -> None:
+    if cancel is not None and cancel.is_set():
+        raise SourceError("parsing cancelled")
 
 
 @dataclass(frozen=True)
@@ -61,9 +71,18 @@ class _El:
         return "".join(self.text_parts).strip()
 
     def all_text(self) -> str:
-        parts = list(self.text_parts)
-        for child in self.children:
-            parts.append(child.all_text())
+        """Own and descendants' text, depth first; iterative, as a hostile feed can nest
+        a title's children deeper than Python's recursion limit."""
+        parts: list[str] = []
+        stack: list[_El | str] = [self]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, str):
+                parts.append(node)
+                continue
+            # Own text first, then each child's, as the recursive form did.
+            stack.extend(reversed(node.children))
+            stack.append("".join(node.text_parts))
         return " ".join(p.strip() for p in parts if p.strip())
 
     def find(self, *names: str) -> _El | None:
@@ -90,9 +109,11 @@ class _Forbidden(Exception):
 
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 _ENCODING_DECL = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._:-]+)["']""")
-_DOCTYPE = re.compile(r"<!DOCTYPE(?:[^\[>]|\[.*?\])*>", re.IGNORECASE | re.DOTALL)
+# Located with find/regex-free scans (see _cut_doctypes, _split_cdata): the obvious
+# patterns "<!DOCTYPE(...|\[.*?\])*>" and "<!\[CDATA\[.*?\]\]>" rescan to the end of the
+# text from every unterminated opener, so a 0.5 MB feed of openers took 90 s.
+_DOCTYPE_OPEN = re.compile(r"<!DOCTYPE", re.IGNORECASE)
 _ENTITY = re.compile(r"&(#[0-9]+;|#[xX][0-9a-fA-F]+;|[A-Za-z][A-Za-z0-9._-]*;)?")
-_CDATA = re.compile(r"(<!\[CDATA\[.*?\]\]>)", re.DOTALL)
 _BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _XML_BUILTIN = {"amp", "lt", "gt", "quot", "apos"}
 
@@ -157,16 +178,69 @@ def _sanitize(text: str) -> str:
         raise SourceError("no markup found")
     text = text[lt:]
     text = _XML_DECL.sub("", text, count=1)
-    text = _DOCTYPE.sub("", text)
+    text = _cut_doctypes(text)
     text = _BAD_CHARS.sub("", text)
     # Entities are fixed outside CDATA only: "AT&T" inside CDATA is already literal.
-    parts = _CDATA.split(text)
+    parts = _split_cdata(text)
     for i in range(0, len(parts), 2):
         parts[i] = _ENTITY.sub(_fix_entity, parts[i])
     return "".join(parts)
 
 
-def _parse_xml(text: str) -> _El:
+def _cut_doctypes(text: str) -> str:
+    """Remove every ``<!DOCTYPE ...>`` (with its ``[internal subset]``) in one pass.
+
+    An internal subset runs to the first ``]`` and the declaration to the next ``>``;
+    an unterminated one takes the rest of the text with it (nothing after it could be
+    parsed anyway). Each character is looked at a bounded number of times.
+    """
+    out: list[str] = []
+    pos = 0
+    while True:
+        m = _DOCTYPE_OPEN.search(text, pos)
+        if m is None:
+            out.append(text[pos:])
+            break
+        out.append(text[pos : m.start()])
+        i = m.end()
+        gt = text.find(">", i)
+        bracket = text.find("[", i, gt if gt != -1 else len(text))
+        if bracket != -1:
+            close = text.find("]", bracket + 1)
+            gt = text.find(">", close + 1) if close != -1 else -1
+        if gt == -1:
+            break
+        pos = gt + 1
+    return "".join(out)
+
+
+_CDATA_OPEN = "<![CDATA["
+_CDATA_CLOSE = "]]>"
+
+
+def _split_cdata(text: str) -> list[str]:
+    """``[outside, cdata, outside, cdata, ..., outside]`` like ``re.split`` with a group.
+
+    An opener without a closer is ordinary text (as the regex treated it); once no
+    closer is left, no later opener can have one, so the scan stops there: linear.
+    """
+    parts: list[str] = []
+    pos = 0
+    while True:
+        start = text.find(_CDATA_OPEN, pos)
+        if start == -1:
+            break
+        end = text.find(_CDATA_CLOSE, start + len(_CDATA_OPEN))
+        if end == -1:
+            break
+        parts.append(text[pos:start])
+        parts.append(text[start : end + len(_CDATA_CLOSE)])
+        pos = end + len(_CDATA_CLOSE)
+    parts.append(text[pos:])
+    return parts
+
+
+def _parse_xml(text: str, cancel: threading.Event | None = None) -> _El:
     """Parse sanitised XML into an _El tree; keep what was complete on error."""
     parser = expat.ParserCreate()  # no namespace processing: unbound prefixes are fine
     try:
@@ -175,8 +249,13 @@ def _parse_xml(text: str) -> _El:
         pass
     root: list[_El] = []
     stack: list[_El] = []
+    # Text since the last tag, as (element, its text_parts length before it): when the
+    # document breaks off there, that text is cut short ("https://news.exa") and is
+    # dropped. Chunked feeding hands it over at every chunk end, so it is tracked.
+    open_text: list[tuple[_El, int]] = []
 
     def start(name: str, attrs: dict[str, str]) -> None:
+        open_text.clear()
         qname = name.lower()
         el = _El(qname.rsplit(":", 1)[-1], qname, {k.lower(): v for k, v in attrs.items()})
         if stack:
@@ -186,11 +265,14 @@ def _parse_xml(text: str) -> _El:
         stack.append(el)
 
     def end(name: str) -> None:
+        open_text.clear()
         if stack:
             stack.pop()
 
     def chars(data: str) -> None:
         if stack:
+            if not open_text:
+                open_text.append((stack[-1], len(stack[-1].text_parts)))
             stack[-1].text_parts.append(data)
 
     def forbid(*_args: object) -> None:
@@ -204,11 +286,17 @@ def _parse_xml(text: str) -> _El:
     parser.ExternalEntityRefHandler = lambda *a: 0  # never load external entities
     parser.buffer_text = True
     try:
-        parser.Parse(text, True)
+        for start_at in range(0, len(text), _PARSE_CHUNK):
+            parser.Parse(text[start_at : start_at + _PARSE_CHUNK], False)
+            _stop_if(cancel)
+        parser.Parse("", True)
     except expat.ExpatError:
         if not root:
             raise SourceError("not XML") from None
-        # Truncated or broken after some content: keep what we have.
+        # Truncated or broken after some content: keep what we have, except the text
+        # the break cut short.
+        for el, keep in open_text:
+            del el.text_parts[keep:]
     except _Forbidden as exc:
         raise SourceError(str(exc)) from None
     if not root:
@@ -216,13 +304,15 @@ def _parse_xml(text: str) -> _El:
     return root[0]
 
 
-def _load(body: bytes, what: str) -> _El:
+def _load(body: bytes, what: str, cancel: threading.Event | None = None) -> _El:
     if not body or not body.strip():
         raise SourceError(f"empty {what}")
     text = _decode_xml(body)
     if _looks_like_html(text):
         raise SourceError(f"HTML page, not a {what}")
-    root = _parse_xml(_sanitize(text))
+    text = _sanitize(text)
+    _stop_if(cancel)
+    root = _parse_xml(text, cancel)
     if root.tag == "html":
         raise SourceError(f"HTML page, not a {what}")
     return root
@@ -280,18 +370,21 @@ def _clean_title(value: str | None) -> str | None:
     text = " ".join(value.split())
     if "<" in text and ">" in text:
         # Titles in CDATA sometimes carry markup.
-        text = " ".join(re.sub(r"<[^>]+>", " ", text).split())
+        text = " ".join(re.sub(r"<[^<>]+>", " ", text).split())  # [^<>]: linear
     return text or None
 
 
 # ------------------------------------------------------------------- feeds
 
 
-def parse_feed(body: bytes, base_url: str) -> list[Link]:
-    """Items of an RSS 2.0, RSS 1.0 (RDF), Atom or JSON Feed, in document order."""
+def parse_feed(body: bytes, base_url: str, cancel: threading.Event | None = None) -> list[Link]:
+    """Items of an RSS 2.0, RSS 1.0 (RDF), Atom or JSON Feed, in document order.
+
+    ``cancel``: set it (from another thread) to make the parse stop with SourceError.
+    """
     if body.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"{":
-        return _json_feed(body, base_url)
-    root = _load(body, "feed")
+        return _json_feed(body, base_url, cancel)
+    root = _load(body, "feed", cancel)
     if root.tag == "rss":
         channel = root.find("channel")
         items = (channel.findall("item") if channel is not None else []) or list(
@@ -310,7 +403,9 @@ def parse_feed(body: bytes, base_url: str) -> list[Link]:
         raise SourceError(f"unknown feed root <{root.qname}>")
     links: list[Link] = []
     seen: set[str] = set()
-    for item in items:
+    for n, item in enumerate(items):
+        if n % _CHECK_EVERY == 0:
+            _stop_if(cancel)
         link = _atom_entry(item, base) if item.tag == "entry" else _rss_item(item, base)
         if link is not None and link.url not in seen:
             seen.add(link.url)
@@ -318,7 +413,8 @@ def parse_feed(body: bytes, base_url: str) -> list[Link]:
     return links
 
 
-def _json_feed(body: bytes, base_url: str) -> list[Link]:
+def _json_feed(body: bytes, base_url: str,
+               cancel: threading.Event | None = None) -> list[Link]:
     """JSON Feed (jsonfeed.org) 1.x: ``items[].url``, ``date_published``, ``title``."""
     try:
         doc = json.loads(body.decode("utf-8-sig", errors="replace"))
@@ -329,7 +425,9 @@ def _json_feed(body: bytes, base_url: str) -> list[Link]:
     items = doc.get("items")
     links: list[Link] = []
     seen: set[str] = set()
-    for item in items if isinstance(items, list) else []:
+    for n, item in enumerate(items if isinstance(items, list) else []):
+        if n % _CHECK_EVERY == 0:
+            _stop_if(cancel)
         if not isinstance(item, dict):
             continue
         raw = item.get("url") or item.get("external_url") or item.get("id")
@@ -428,7 +526,8 @@ def _first_url(candidates: list[str], base: str) -> str | None:
 # ----------------------------------------------------------------- listings
 
 
-def parse_listing(body: bytes, base_url: str, link_selector: str) -> list[Link]:
+def parse_listing(body: bytes, base_url: str, link_selector: str,
+                  cancel: threading.Event | None = None) -> list[Link]:
     """Anchors picked by ``link_selector`` on an HTML listing page.
 
     The selector may name the anchors themselves or containers (``article``,
@@ -451,7 +550,9 @@ def parse_listing(body: bytes, base_url: str, link_selector: str) -> list[Link]:
     own = canonicalize(base_url)
     links: list[Link] = []
     seen: set[str] = set()
-    for node in matches:
+    for n, node in enumerate(matches):
+        if n % _CHECK_EVERY == 0:
+            _stop_if(cancel)
         if node.tag == "a":
             anchors = [node]
             container = None
@@ -490,15 +591,16 @@ def _gunzip(body: bytes, limit: int = MAX_SITEMAP_BYTES) -> bytes:
     return out
 
 
-def parse_sitemap(body: bytes, base_url: str) -> tuple[list[Link], list[str]]:
+def parse_sitemap(body: bytes, base_url: str,
+                  cancel: threading.Event | None = None) -> tuple[list[Link], list[str]]:
     """(article links, child sitemap URLs) from a sitemap, sitemap index, Google
     News sitemap, gzip'd sitemap or plain-text sitemap (one URL a line)."""
     if body[:2] == b"\x1f\x8b":
         body = _gunzip(body)
     stripped = body.lstrip(b"\xef\xbb\xbf \t\r\n")
     if stripped[:1] != b"<" and stripped[:4].lower() == b"http" and b"<" not in stripped[:2048]:
-        return _text_sitemap(stripped, base_url), []
-    root = _load(body, "sitemap")
+        return _text_sitemap(stripped, base_url, cancel), []
+    root = _load(body, "sitemap", cancel)
     if root.tag == "sitemapindex":
         children: list[str] = []
         for sm in root.findall("sitemap"):
@@ -513,7 +615,9 @@ def parse_sitemap(body: bytes, base_url: str) -> tuple[list[Link], list[str]]:
         raise SourceError(f"unknown sitemap root <{root.qname}>")
     links: list[Link] = []
     seen: set[str] = set()
-    for entry in root.findall("url"):
+    for n, entry in enumerate(root.findall("url")):
+        if n % _CHECK_EVERY == 0:
+            _stop_if(cancel)
         loc = entry.find("loc")
         url = _loc_url(loc, base_url)
         if url is None or url in seen:
@@ -544,10 +648,13 @@ def _loc_url(loc: _El | None, base_url: str) -> str | None:
     return canonicalize(text, base_url)
 
 
-def _text_sitemap(body: bytes, base_url: str) -> list[Link]:
+def _text_sitemap(body: bytes, base_url: str,
+                  cancel: threading.Event | None = None) -> list[Link]:
     links: list[Link] = []
     seen: set[str] = set()
-    for line in body.decode("utf-8", errors="replace").splitlines():
+    for n, line in enumerate(body.decode("utf-8", errors="replace").splitlines()):
+        if n % _CHECK_EVERY == 0:
+            _stop_if(cancel)
         url = canonicalize(line.strip(), base_url) if line.strip() else None
         if url and url not in seen:
             seen.add(url)

@@ -18,11 +18,12 @@ from .body import extract_body
 from .byline import authors_in_text, has_han
 from .dates import find_date_beside, find_date_source
 from .decode import decode_html_utf8
+from .jsonld import without_surrogates
 from .margins import margins, visible_text
 from .metadata import find_authors, find_canonical, find_lang, find_title
 from .page import read_page
 
-__all__ = ["Article", "extract_article", "MAX_BYTES"]
+__all__ = ["Article", "extract_article", "looks_binary", "MAX_BYTES"]
 
 # Pages beyond this are cut: real articles are far smaller, and parsing 50 MB of generated
 # markup costs seconds for no text worth having.
@@ -61,6 +62,9 @@ def _looks_binary(data: bytes) -> bool:
     return control > len(head) * 0.05
 
 
+looks_binary = _looks_binary  # for callers that refuse binary files up front
+
+
 def _without_nul(html: str, markup: str | bytes) -> tuple[str, str | bytes]:
     """Text and parser input with NUL characters removed.
 
@@ -94,6 +98,21 @@ def extract_article(
         warnings.append("document too deeply nested; extraction stopped")
     except Exception as err:  # noqa: BLE001 - the contract is: never raise
         warnings.append(f"extraction failed: {type(err).__name__}: {err}")
+    return _valid_utf8(article)
+
+
+def _valid_utf8(article: Article) -> Article:
+    """Every string of the result encodes as UTF-8: SQLite, spaCy and JSON output all
+    need it, and a page can smuggle lone surrogates in (JSON "\\ud800" escapes, text
+    decoded with surrogateescape), so the output is the place to make sure."""
+    article.url = without_surrogates(article.url) if article.url else article.url
+    article.title = without_surrogates(article.title) if article.title else article.title
+    article.published = (without_surrogates(article.published) if article.published
+                         else article.published)
+    article.lang = without_surrogates(article.lang) if article.lang else article.lang
+    article.text = without_surrogates(article.text)
+    article.authors = [without_surrogates(a) for a in article.authors]
+    article.warnings[:] = [without_surrogates(w) for w in article.warnings]
     return article
 
 

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["StructuredData", "read_jsonld", "ARTICLE_TYPES"]
+__all__ = ["StructuredData", "read_jsonld", "ARTICLE_TYPES", "without_surrogates", "scrub_json"]
 
 ARTICLE_TYPES = frozenset(
     t.lower()
@@ -44,6 +44,9 @@ ARTICLE_TYPES = frozenset(
 _PAGE_TYPES = frozenset(("webpage", "itempage", "aboutpage", "collectionpage", "medicalwebpage"))
 
 _TRAILING_COMMA = re.compile(r",\s*([}\]])")
+# JSON may escape lone UTF-16 surrogates ("\ud800"); Python keeps them in str, and such a
+# str cannot be encoded as UTF-8, so SQLite, spaCy and stdout all refuse it.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _CONTROL = re.compile(r"[\x00-\x1f]")
 
 
@@ -114,6 +117,43 @@ def _decode_all(raw: str) -> list[Any]:
     return values
 
 
+def without_surrogates(text: str) -> str:
+    """``text`` with every lone surrogate replaced by U+FFFD (valid UTF-8 from here on)."""
+    return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
+
+
+def scrub_json(value: Any) -> Any:
+    """Replace lone surrogates in every string of a decoded JSON value, keys included.
+
+    Iterative: a hostile document can nest as deep as the decoder allows.
+    """
+    if isinstance(value, str):
+        return without_surrogates(value)
+    if not isinstance(value, dict | list):
+        return value
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            for i, item in enumerate(node):
+                if isinstance(item, str):
+                    node[i] = without_surrogates(item)
+                elif isinstance(item, dict | list):
+                    stack.append(item)
+        else:
+            for key in list(node):
+                item = node[key]
+                if isinstance(item, str):
+                    item = without_surrogates(item)
+                elif isinstance(item, dict | list):
+                    stack.append(item)
+                clean = without_surrogates(key) if isinstance(key, str) else key
+                if clean != key:
+                    del node[key]
+                node[clean] = item
+    return value
+
+
 def _loads(raw: str) -> Any:
     raw = raw.strip()
     if raw.startswith("<!--"):
@@ -126,6 +166,8 @@ def _loads(raw: str) -> Any:
         values = _decode_all(_TRAILING_COMMA.sub(r"\1", _CONTROL.sub(" ", raw)))
     if not values:
         return None
+    if "\\u" in raw or _SURROGATE.search(raw):
+        values = [scrub_json(v) for v in values]
     return values[0] if len(values) == 1 else values
 
 

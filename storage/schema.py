@@ -192,7 +192,48 @@ def _v4(db: sqlite_utils.Database) -> None:
             f'  INSERT INTO "{table}_fts" (rowid, {cols}) VALUES (new.rowid, {new});\nEND')
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4]
+
+
+def _v5(db: sqlite_utils.Database) -> None:
+    """Monitoring: the health of each source and the outbox of departure notifications.
+
+    `source_health` has one row per source, updated after every pass, so a source that
+    silently broke (wrong selector, HTML instead of a feed, host gone) shows as failing.
+    `notify_outbox` gets a row, by trigger and so in the same transaction, for every new
+    non-gold departure; delivery marks it per channel, so a restart neither loses nor
+    repeats a notification. Keyed by the dedup keys, not the id: a departure pruned and
+    found again is not announced twice. Rows for existing departures are marked delivered,
+    so upgrading a database does not flood a new webhook with its history.
+    """
+    db["source_health"].create(
+        {"source": str, "last_run": str, "last_success": str, "last_failure": str,
+         "consecutive_failures": int, "last_error": str, "last_listed": int, "runs": int,
+         "failures": int},
+        pk="source",
+        not_null={"last_run", "consecutive_failures", "runs", "failures"},
+        defaults={"consecutive_failures": 0, "runs": 0, "failures": 0},
+    )
+    db["notify_outbox"].create(
+        {"person_key": str, "company_key": str, "queued_at": str, "announced_at": str,
+         "atom_at": str, "webhook_at": str, "webhook_attempts": int, "webhook_error": str},
+        pk=("person_key", "company_key"),
+        not_null={"queued_at", "webhook_attempts"},
+        defaults={"webhook_attempts": 0},
+    )
+    db["notify_outbox"].create_index(["queued_at"])
+    db.execute(
+        "INSERT OR IGNORE INTO notify_outbox (person_key, company_key, queued_at, "
+        "announced_at, atom_at, webhook_at) SELECT person_key, company_key, first_seen, "
+        "'before-upgrade', 'skipped', 'skipped' FROM departures"
+    )
+    db.execute(
+        "CREATE TRIGGER notify_new_departure AFTER INSERT ON departures WHEN NEW.gold = 0 "
+        "BEGIN INSERT OR IGNORE INTO notify_outbox (person_key, company_key, queued_at) "
+        "VALUES (NEW.person_key, NEW.company_key, strftime('%Y-%m-%dT%H:%M:%SZ', 'now')); END"
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4, _v5]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

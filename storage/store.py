@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import sqlite3
 import time
 import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,17 @@ from storage.similar import (
     near_same_person,
     surname_of,
 )
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def utf8_text(value: str | None) -> str | None:
+    """``value`` with lone surrogates replaced by U+FFFD: SQLite can only store valid
+    UTF-8, and a str from a hostile page can hold "\\ud800" (the storage boundary's own
+    guard; extraction already cleans what it returns)."""
+    if value is None or not _SURROGATE.search(value):
+        return value
+    return _SURROGATE.sub("\ufffd", value)
 
 
 def site_of(url: str) -> str | None:
@@ -110,6 +122,14 @@ class Finding:
     sentence: str
     confidence: float
     gold: bool = False
+
+
+def _utf8_finding(f: Finding) -> Finding:
+    return replace(f, person=utf8_text(f.person) or "", company=utf8_text(f.company) or "",
+                   person_key=utf8_text(f.person_key) or "",
+                   company_key=utf8_text(f.company_key) or "", role=utf8_text(f.role),
+                   destination=utf8_text(f.destination), when_text=utf8_text(f.when_text),
+                   sentence=utf8_text(f.sentence) or "")
 
 
 class Store:
@@ -294,6 +314,10 @@ class Store:
         A MinHash links a syndicated copy (the same text under another URL) to the first
         article of its story, so reviewers see one story reported by several outlets.
         """
+        url, title, published, lang, text = (
+            utf8_text(url), utf8_text(title), utf8_text(published), utf8_text(lang),
+            utf8_text(text) or "")
+        authors = [utf8_text(a) or "" for a in authors]
         signature = minhash(text)
         with self.transaction():
             row = self.db.execute(
@@ -381,6 +405,7 @@ class Store:
         (status, note) are never written here.
         """
         ids: list[int] = []
+        findings = [_utf8_finding(f) for f in findings]
         with self.transaction():
             keep: list[int] = []
             for f in findings:

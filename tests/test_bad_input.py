@@ -33,9 +33,11 @@ COMMANDS = {  # command -> the least arguments it needs beyond global flags
     "unmerge": ["1"],
     "article": ["page.html"],
     "detect": ["in.txt"],
+    "sources": [],
+    "stats": [],
 }
 DB_COMMANDS = ["init", "departures", "crawl", "daemon", "reextract", "review", "merge",
-               "unmerge"]
+               "unmerge", "sources", "stats"]
 
 GOOD_CONFIG = """[storage]
 path = "x.db"
@@ -70,7 +72,7 @@ def template_db(tmp_path_factory) -> Path:
     path = folder / "x.db"
     assert main(["--config", str(folder / "none.toml"), "--db", str(path), "init"]) == 2
     (folder / "c.toml").write_text("")
-    assert main(["--config", str(folder / "c.toml"), "--db", str(path), "init"]) == 0
+    assert main(["--config", str(folder / "c.toml"), "--db", str(path), "init", "--gold"]) == 0
     conn = sqlite3.connect(path)
     conn.execute("pragma wal_checkpoint(truncate)")
     conn.close()  # the last connection removes the -wal file: one file to copy
@@ -175,7 +177,8 @@ def test_missing_config_file(work, capsys, command):
                     "missing.toml: config file not found")
 
 
-@pytest.mark.parametrize("command", ["departures", "review", "merge", "unmerge", "reextract"])
+@pytest.mark.parametrize("command", ["departures", "review", "merge", "unmerge", "reextract",
+                                     "sources", "stats"])
 def test_missing_database_is_not_created(work, capsys, command):
     check_unchanged(work, ["--config", "config.toml", "--db", "gone.db", command,
                            *COMMANDS[command]], capsys, "database not found")

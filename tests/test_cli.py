@@ -14,7 +14,7 @@ GOLD = json.loads((REPO / "seeds" / "gold" / "expected.json").read_text())
 
 def test_init_loads_gold_and_is_idempotent(tmp_path, capsys):
     db_path = tmp_path / "x.db"
-    assert main(["--db", str(db_path), "init"]) == 0
+    assert main(["--db", str(db_path), "init", "--gold"]) == 0
     db = sqlite_utils.Database(db_path)
     rows = list(db["departures"].rows)
     assert {(r["person"], r["company"]) for r in rows} == {
@@ -22,7 +22,7 @@ def test_init_loads_gold_and_is_idempotent(tmp_path, capsys):
     assert all(r["gold"] == 1 and r["status"] == "new" for r in rows)
     snapshot = {t: list(db[t].rows) for t in ("articles", "departures", "mentions")}
     db.close()
-    assert main(["--db", str(db_path), "init"]) == 0
+    assert main(["--db", str(db_path), "init", "--gold"]) == 0
     db = sqlite_utils.Database(db_path)
     assert {t: list(db[t].rows) for t in snapshot} == snapshot
     review = list(db["review"].rows)
@@ -33,7 +33,7 @@ def test_init_loads_gold_and_is_idempotent(tmp_path, capsys):
 
 def test_departures_table_and_json(tmp_path, capsys):
     db_path = tmp_path / "x.db"
-    main(["--db", str(db_path), "init"])
+    main(["--db", str(db_path), "init", "--gold"])
     capsys.readouterr()
     assert main(["--db", str(db_path), "departures", "--json", "--company", "kuaishou"]) == 0
     rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]

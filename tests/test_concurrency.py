@@ -32,7 +32,7 @@ def busy_db(tmp_path) -> Path:
         (saved / f"p{i}.json").write_text(
             f'{{"url": "https://news.test/a/{i}", "fetched_at": "2024-05-01T00:00:00Z"}}')
     db = tmp_path / "c.db"
-    res = subprocess.run([sys.executable, "-m", "crawler.cli", "--db", str(db), "init"],
+    res = subprocess.run([sys.executable, "-m", "crawler.cli", "--db", str(db), "init", "--gold"],
                          cwd=tmp_path, capture_output=True, text=True)
     assert res.returncode == 0, res.stderr
     with Store.open(db) as store:

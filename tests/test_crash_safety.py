@@ -139,7 +139,7 @@ def kill_group(proc: subprocess.Popen) -> None:
 
 def reviewed_db(path: Path, cwd: Path) -> list[tuple]:
     """Load gold (`exodus init`) and record two reviewer decisions through the CLI."""
-    assert cli("--db", str(path), "init", cwd=cwd).returncode == 0
+    assert cli("--db", str(path), "init", "--gold", cwd=cwd).returncode == 0
     res = cli("--db", str(path), "review", "1", "--reject", "--note", "not an exit",
               "--by", "ana", cwd=cwd)
     assert res.returncode == 0, res.stderr
@@ -505,7 +505,7 @@ def immutable(tmp_path):
 
 @pytest.mark.parametrize("argv", [
     ["review", "3", "--reject"],
-    ["init"],
+    ["init", "--gold"],
     ["reextract", "--workers", "1", "--from-dir", "saved"],
 ])
 def test_read_only_database_is_a_clear_error(tmp_path, immutable, argv):

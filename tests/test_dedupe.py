@@ -151,7 +151,7 @@ def test_manual_merge_and_unmerge_restore_the_same_row(store):
 
 def test_review_commands(tmp_path, capsys):
     db = str(tmp_path / "r.db")
-    assert main(["--db", db, "init"]) == 0
+    assert main(["--db", db, "init", "--gold"]) == 0
     assert main(["--db", db, "review", "1", "--reject", "--note", "not news", "--by", "bo"]) == 0
     assert "rejected" in capsys.readouterr().out
     assert main(["--db", db, "departures", "--status", "rejected", "--json"]) == 0
@@ -167,7 +167,7 @@ def test_review_commands(tmp_path, capsys):
     assert main(["--db", db, "unmerge", "2", "Ruiji Fu"]) == 0
     assert "#6 Fu Ruiji / iFlytek" in capsys.readouterr().out
     # init again keeps every decision
-    assert main(["--db", db, "init"]) == 0
+    assert main(["--db", db, "init", "--gold"]) == 0
     rows = {r["id"]: r for r in sqlite_utils.Database(db).query("select * from departures")}
     assert rows[1]["status"] == "rejected" and rows[1]["note"] == "not news"
 
