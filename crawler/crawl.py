@@ -228,7 +228,9 @@ class SourceCrawl:
 async def crawl(sources: list[Source], settings: CrawlerSettings, store: Store,
                 processor: Processor,
                 on_page: Callable[[SourceStats], None] | None = None,
-                detection: Detection | None = None) -> list[SourceStats]:
+                detection: Detection | None = None,
+                on_fetched: Callable[[list[SourceStats]], None] | None = None,
+                ) -> list[SourceStats]:
     """One pass over several sources sharing one client (and so one politeness state).
 
     Pages are fetched and archived here; `detection` (a service the daemon keeps for its
@@ -246,6 +248,8 @@ async def crawl(sources: list[Source], settings: CrawlerSettings, store: Store,
             for c in crawls:
                 detection.listeners[c.source.name] = c.detected
             stats = list(await asyncio.gather(*(c.run() for c in crawls)))
+        if on_fetched is not None:  # e.g. the daemon's failing-source warnings, which
+            on_fetched(stats)  # need no detection
         await detection.settle()
     except BaseException:  # Ctrl-C, a kill, an error: stop the workers, do not finish
         if own:  # their batches (the pages stay unmarked for the next pass)

@@ -95,10 +95,10 @@ async def run_daemon(config: Config, store: Store, processor: Processor,
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
     running: set[asyncio.Task] = set()
-    notifier = Notifier(config.notify)
     detection = Detection(store, processor)
     detection.watch((src.name, src.article_selector) for src in config.sources)
     detection.start()
+    notifier = Notifier(config.notify)
 
     async def job(source: Source) -> None:
         task = asyncio.current_task()
@@ -106,13 +106,15 @@ async def run_daemon(config: Config, store: Store, processor: Processor,
         running.add(task)
         started = loop.time()
         try:
+            def fetched(results: list) -> None:  # before detection: it does not wait
+                reason = failure_reason(results[0])  # for the workers
+                if reason:
+                    _warn_failing(store, source.name, reason)
+
             (stats,) = await crawl([source], config.crawler, store, processor,
-                                   detection=detection)
+                                   detection=detection, on_fetched=fetched)
             log.info("run done", extra={"source": source.name, "summary": stats.line(),
                                            "seconds": round(loop.time() - started, 1)})
-            reason = failure_reason(stats)
-            if reason:
-                _warn_failing(store, source.name, reason)
             await upkeep(config, store, notifier)
         except asyncio.CancelledError:
             log.info("run abandoned", extra={"source": source.name})
