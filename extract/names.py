@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from extract.aliases import has_han, romanise_company, romanise_person
+
 # Honorifics and generational suffixes carry no identity.
 _PERSON_NOISE = {
     "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "professor", "sir", "dame", "lord",
@@ -60,7 +62,10 @@ def _person_tokens(name: str) -> list[str]:
 
     Hyphens inside a token are dropped so that "Hong-xia" and "Hongxia" agree; single
     letters are initials, which outlets add or drop at will ("John M. Henske").
+    A name in Han characters is read as its pinyin (杨红霞 -> "Yang Hongxia").
     """
+    if has_han(name):
+        name = romanise_person(name)
     out = []
     for word in _words(name):
         word = word.replace("-", "")
@@ -84,7 +89,12 @@ def same_person(a: str, b: str) -> bool:
 
 
 def _company_variants(name: str) -> list[str]:
-    """The main name plus any parenthesised parent or alias ("Twitch (Amazon)")."""
+    """The main name plus any parenthesised parent or alias ("Twitch (Amazon)").
+
+    A name in Han characters is first mapped to its English name (字节跳动 -> ByteDance)
+    or its pinyin, so both languages give one key."""
+    if has_han(name):
+        name = romanise_company(name)
     variants = []
     main = _PAREN.sub(" ", name).strip()
     if main:

@@ -1,0 +1,140 @@
+"""Chinese departure detection: composed newsflash passages, positives and hard negatives.
+
+The passages are written for these tests (people are fictional unless noted); each row is
+(text, expected (person, company) pairs). Pairs are compared with the same name matching
+storage uses, so 字节跳动 and ByteDance are one company.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from extract.departures import Departure, Detector
+from extract.names import same_company, same_person
+
+CASES: list[tuple[str, list[tuple[str, str]]]] = [
+    # -- positives: the newsflash patterns
+    ("36氪获悉，字节跳动AI Lab负责人马维英已于近日离职，将加入清华大学智能产业研究院。",
+     [("马维英", "字节跳动")]),
+    ("据知情人士透露，阿里巴巴达摩院副院长杨红霞已离开公司。", [("杨红霞", "阿里巴巴")]),
+    ("星环智能科技有限公司CTO王晓明已于3月离职，公司暂未回应。", [("王晓明", "星环智能")]),
+    ("快讯：京东零售CEO辛立军因个人原因辞去职务。", [("辛立军", "京东")]),
+    ("前阿里巴巴副总裁贾扬青加盟字节跳动，担任AI平台负责人。", [("贾扬青", "阿里巴巴")]),
+    ("原腾讯副总裁王五已于日前加盟小米，出任集团副总裁。", [("王五", "腾讯")]),
+    ("据悉，美团副总裁陈立宏从美团离职后，将创办一家人工智能公司。", [("陈立宏", "美团")]),
+    ("蔚来汽车联合创始人周凯近日宣布卸任公司总裁一职，并将加盟一家新能源创业公司。",
+     [("周凯", "蔚来汽车")]),
+    ("6月3日，小鹏汽车发布公告，副总裁刘金辉因个人原因辞任，辞任后不再担任公司任何职务。",
+     [("刘金辉", "小鹏汽车")]),
+    ("百度首席技术官欧阳明远已于2024年5月正式退休。", [("欧阳明远", "百度")]),
+    ("快手大模型负责人张迪、副总裁李秋实已先后离职。",
+     [("张迪", "快手"), ("李秋实", "快手")]),
+    ("商汤科技联合创始人徐立群离开商汤，加盟百川智能。", [("徐立群", "商汤科技")]),
+    ("哔哩哔哩副总裁孙涛于近日被免职。", [("孙涛", "哔哩哔哩")]),
+    ("据36氪报道，网易有道首席科学家段志明跳槽至月之暗面。", []),
+    ("知情人士称，从百度跳槽至小米的副总裁王冰，负责小米大模型团队。", [("王冰", "百度")]),
+    ("理想汽车CTO谢炎明已离职。他此前负责理想汽车的智能驾驶研发。", [("谢炎明", "理想汽车")]),
+    ("拼多多首席财务官刘静离职的消息得到证实。公司已任命新的财务负责人。", [("刘静", "拼多多")]),
+    ("滴滴出行高级副总裁吴明卸任，其职务由副总裁赵小川兼任。", [("吴明", "滴滴出行")]),
+    # -- the company comes from the headline (离开公司)
+    ("智谱AI完成新一轮融资\n智谱AI副总裁方成已于近日离开公司，将专注于个人创业项目。",
+     [("方成", "智谱AI")]),
+    # -- negatives: denials, rumours rejected, internal moves, kept leads, unnamed layoffs
+    ("小米集团辟谣称，雷振宇并未离职，目前仍在正常履职。", []),
+    ("针对网传字节跳动副总裁杨帆离职一事，字节跳动回应称消息不实。", []),
+    ("快手副总裁张小迪宣布卸任CEO一职，仍担任董事长。", []),
+    ("蔚来汽车联合创始人秦立红升任总裁。", []),
+    ("美团副总裁张三调任集团战略部负责人。", []),
+    ("百度集团副总裁吴甜卸任文心一言负责人，转任集团战略部。", []),
+    ("字节跳动今年裁员约千人，涉及多个业务线。", []),
+    ("多名高管离职后，该公司股价下跌。", []),
+    ("该公司员工离职率较去年下降了5个百分点。", []),
+    ("苹果公司宣布将逐步离开中国市场的部分业务。", []),
+    ("如果张伟离职，腾讯将面临人才缺口。", []),
+    ("阿里巴巴CEO吴永明表示，公司将加大AI投入。", []),
+    ("华为轮值董事长徐志军在大会上发表演讲。", []),
+    ("马维英此前曾在微软工作，2017年加入字节跳动。", []),
+    ("小米宣布，集团总裁卢卫兵将兼任手机部总裁。", []),
+    ("退休金调整方案公布，今年企业退休人员基本养老金上调3%。", []),
+]
+
+
+@pytest.fixture(scope="module")
+def det(detector: Detector) -> Detector:
+    return detector
+
+
+def _pairs(found: list[Departure]) -> list[tuple[str, str]]:
+    return [(d.person, d.company) for d in found]
+
+
+@pytest.mark.parametrize(("text", "expected"), CASES, ids=[c[0][:14] for c in CASES])
+def test_chinese_table(det: Detector, text: str, expected: list[tuple[str, str]]) -> None:
+    found = det.detect(text)
+    unmatched = list(found)
+    for person, company in expected:
+        hit = next((d for d in unmatched if same_person(d.person, person)
+                    and same_company(d.company, company)), None)
+        assert hit is not None, f"missed {person} | {company} in {_pairs(found)}"
+        unmatched.remove(hit)
+    assert not unmatched, f"extra rows {_pairs(unmatched)}"
+
+
+def test_arguments_of_a_newsflash(det: Detector) -> None:
+    (dep,) = det.detect("36氪获悉，字节跳动AI Lab负责人马维英已于近日离职，"
+                        "将加入清华大学智能产业研究院。")
+    assert dep.person == "马维英" and dep.company == "字节跳动"
+    assert dep.role == "AI Lab负责人"
+    assert dep.destination == "清华大学"
+    assert dep.when_text == "近日"
+    assert dep.sentence.startswith("36氪获悉") and 0 < dep.confidence <= 1
+
+
+def test_post_given_up_is_the_role(det: Detector) -> None:
+    (dep,) = det.detect("6月3日，小鹏汽车发布公告，副总裁刘金辉因个人原因辞任，"
+                        "辞任后不再担任公司任何职务。")
+    assert dep.role == "副总裁" and dep.when_text == "6月3日"
+
+
+def test_denial_in_a_later_sentence_vetoes(det: Detector) -> None:
+    text = ("网传字节跳动副总裁杨帆已于近日离职。对此，字节跳动相关人士回应称，杨帆并未离职。")
+    assert det.detect(text) == []
+    assert det.detect(text.split("。")[0] + "。")  # without the denial it is a departure
+
+
+def test_mixed_batch_keeps_order_and_english_still_works(det: Detector) -> None:
+    english = "Fu Ruiji, who led Kuaishou's Knowledge Graph projects, has left the company."
+    chinese = "快手知识图谱负责人付瑞吉已于近日离职。"
+    out = list(det.detect_many([(english, None), (chinese, None), ("", None)]))
+    assert [len(x) for x in out] == [1, 1, 0]
+    assert same_person(out[0][0].person, out[1][0].person)
+    assert same_company(out[0][0].company, out[1][0].company)
+
+
+def test_japanese_is_not_read_as_chinese(det: Detector) -> None:
+    text = "ソニーの副社長である山田太郎氏が退任したと発表した。" * 3
+    assert det.detect(text) == []
+
+
+def test_english_only_runs_never_load_jieba() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys; from extract.departures import Detector; d = Detector(); "
+            "d.detect('Jane Roe, CEO of Acme, resigned on Monday.'); "
+            "print('jieba' in sys.modules, getattr(d, '_zh', None) is None)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, timeout=300)
+    assert out.stdout.split() == ["False", "True"]
+
+
+def test_jieba_start_up_is_silent() -> None:
+    import subprocess
+    import sys
+
+    code = ("from extract.departures import Detector; "
+            "print(len(Detector().detect('快手知识图谱负责人付瑞吉已于近日离职。')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, timeout=300)
+    assert out.stdout.strip() == "1"
+    assert "prefix dict" not in out.stderr and "jieba" not in out.stderr.lower()
