@@ -69,9 +69,9 @@ def romanise_person(name: str) -> str:
 
     Transliterated foreign names (萨姆·奥尔特曼) keep one word per part, in order.
     """
-    name = re.sub(r"\s+", "", name)
     if not has_han(name):
         return name
+    name = re.sub(r"\s+", "", name)
     if re.search(r"[·•・]", name):
         parts = [p for p in re.split(r"[·•・]", name) if p]
         return " ".join("".join(_pinyin(p)).capitalize() for p in parts)
