@@ -54,6 +54,10 @@ _FORMER = re.compile(r"(?:前|原|曾任|曾在|此前在|此前担任|从|离�
 _PRONOUN = re.compile(r"他|她|^其|此人|该高管")
 _REFERS_BACK = re.compile(r"(?:该公司|公司|集团|该集团)")
 _POST_OBJECT = re.compile(r"^[^，。；,]{0,20}?(?:一职|职务|职位|岗位|的职务)")
+# A post that is no lead: staying on as an adviser or a board member is still leaving.
+_NON_LEAD = re.compile(
+    r"^\w{2,4}?[^，。；]{0,8}?(?:顾问|独立董事|非执行董事|董事(?!长|会主席)|荣誉|名誉)"
+)
 _LEAVE_RE = re.compile("|".join(sorted(LEAVE_TRIGGERS, key=len, reverse=True)))
 _MOVE_RE = re.compile("|".join(sorted(MOVE_TRIGGERS + ("创办", "创立", "创业"), key=len,
                                       reverse=True)))
@@ -277,7 +281,8 @@ def _left_company(sent: _Sentence, person: _Span, trig: re.Match[str],
     text = sent.text
     pool = [o for o in sent.orgs if o not in dests]
     for org in pool:
-        if trig.end() <= org.start <= trig.end() + 2:
+        if trig.end() <= org.start <= trig.end() + 2 and not _CLAUSE.search(
+                text, trig.end(), org.start):
             return org
     for org in pool:
         if org.end <= trig.start() and text[max(0, org.start - 1):org.start] == "从":
@@ -393,8 +398,15 @@ def _stays(sent: _Sentence, last_person: str | None) -> list[_Veto]:
         if not any(o.start >= m.start() and o.end <= m.end() for o in sent.orgs):
             spots.append(m.start())
     for pos in spots:
-        clause = text[_clause_start(text, pos):pos]
-        if any(w in clause for w in PAST_MARKERS):
+        clause_start = _clause_start(text, pos)
+        clause = text[clause_start:pos]
+        if any(w in clause for w in PAST_MARKERS) or _NON_LEAD.match(text[pos:pos + 14]):
+            continue
+        if "由" in clause:  # 其职务由副总裁赵小川兼任: the one named after 由, if anyone
+            by = clause_start + clause.rindex("由")
+            before = [p for p in sent.people if by < p.start < pos]
+            if before:
+                out.append(_Veto(before[-1].text))
             continue
         before = [p for p in sent.people if p.end <= pos]
         name = before[-1].text if before else last_person

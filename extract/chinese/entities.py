@@ -19,14 +19,39 @@ from spacy.util import filter_spans
 
 from extract.aliases import COMPOUND_SURNAMES
 from extract.chinese.companies import COMPANY_ALIASES
-from extract.chinese.vocab import COMPANY_SUFFIXES, NOT_NAMES, SURNAMES, TITLES
+from extract.chinese.vocab import (
+    COMPANY_SUFFIXES,
+    DENIALS,
+    DESTINATION_VERBS,
+    HOLD_VERBS,
+    INTERNAL_MOVES,
+    LEAVE_TRIGGERS,
+    MOVE_TRIGGERS,
+    NOT_NAMES,
+    SURNAMES,
+    TITLES,
+)
 
 _HAN = "\u4e00-\u9fff"
 # What may follow a name written right after a title: a verb, an adverb or punctuation.
 _AFTER_NAME = (
     r"(?=[，,。、；;：:（(“\"\s]|已|于|宣布|将|正式|近日|日前|因|在|也|本人|表示|称|离|卸|辞|退|"
-    r"不再|被|加盟|加入|跳槽|出任|出走|从|此前|确认|向|回应|透露|交棒|请辞|等|和|与|及|$)"
+    r"不再|被|加盟|加入|跳槽|出任|出走|从|此前|确认|向|回应|透露|交棒|请辞|等|和|与|及|的|$)"
 )
+# Foreign names after a title: Latin (CTO Mira Murati) or transliterated (米拉·穆拉蒂).
+_FOREIGN_NAME = (
+    r"(?P<latin>[A-Z][a-z]+(?:[ \-][A-Z][a-z]+){1,2})(?![A-Za-z])"
+    rf"|(?P<dotted>[{_HAN}]{{1,5}}[·•・][{_HAN}]{{1,6}})"
+)
+# Where a company named before a title can begin: a clause boundary or a lead-in verb.
+_ORG_START = re.compile(
+    r"[，,。、；;：:！？\s“”\"（）()]|获悉|消息|报道|宣布|透露|表示|称|公告|据悉|其中|此外"
+)
+_NOT_ORG_HEADS = tuple(
+    "公司 集团 该 其 本 原 前 旗下 此前 曾 现 新 多名 一名 一位 多位 这位 的 任 和 与 及 兼 由 "
+    "将 已 仍 并 后 而 是 为 在 于 从 他 她 我 你 这 那 首位 首任 现任 时任 担任".split()
+)
+_LATIN_GENERIC = frozenset({"AI", "Lab", "App", "AI Lab", "IT", "HR", "PR", "App CEO"})
 # Organisation suffixes that make a company out of the word before them.
 _ORG_SUFFIX_TOKENS = frozenset(COMPANY_SUFFIXES)
 # Words before a suffix that make a common noun, not a name (子公司, 上市公司, 人工智能).
@@ -84,10 +109,16 @@ def _tagged_people(doc: Doc) -> list[tuple[int, int]]:
                     out.append((tok.idx, tok.idx + len(joined)))
                     i += 2
                     continue
-        if tok.tag_ in {"nr", "nrfg"} and plausible_name(text):
+        if tok.tag_ == "nrf" or (tok.tag_ in {"nr", "nrfg"} and plausible_name(text)):
             out.append((tok.idx, tok.idx + len(text)))
         i += 1
     return out
+
+
+@lru_cache(maxsize=1)
+def _titled_foreign_re() -> re.Pattern[str]:
+    titles = "|".join(re.escape(t) for t in sorted(TITLES, key=len, reverse=True))
+    return re.compile(rf"(?:{titles})\s?(?:{_FOREIGN_NAME})")
 
 
 def _titled_people(text: str) -> list[tuple[int, int]]:
@@ -96,11 +127,59 @@ def _titled_people(text: str) -> list[tuple[int, int]]:
         name = m.group("name")
         if plausible_name(name):
             out.append((m.start("name"), m.end("name")))
+    for m in _titled_foreign_re().finditer(text):
+        group = "latin" if m.group("latin") else "dotted"
+        if group == "latin" or plausible_name(m.group(group)):
+            out.append((m.start(group), m.end(group)))
+    return out
+
+
+@lru_cache(maxsize=1)
+def _title_re() -> re.Pattern[str]:
+    return re.compile("|".join(re.escape(t) for t in sorted(TITLES, key=len, reverse=True)))
+
+
+@lru_cache(maxsize=1)
+def _verb_re() -> re.Pattern[str]:
+    """The rules' own verbs: a span holding one is a clause, not a name (仍担任董事长)."""
+    words = set(LEAVE_TRIGGERS + MOVE_TRIGGERS + HOLD_VERBS + INTERNAL_MOVES + DENIALS
+                + DESTINATION_VERBS + ("宣布", "表示", "透露", "获悉", "报道", "接任", "接替"))
+    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+
+
+def _titled_orgs(doc: Doc, known: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """A name written right before a title is its organisation (钉钉CEO, Momenta CEO,
+    极越汽车CEO), when no known organisation is chained there already."""
+    text = doc.text
+    out = []
+    for m in _title_re().finditer(text):
+        end = m.start()
+        while end > 0 and text[end - 1] == " ":
+            end -= 1
+        if end == 0 or any(a <= end - 1 < b for a, b in known):
+            continue
+        latin = re.search(r"(?:[A-Z][\w.&-]*\s?){1,3}$", text[max(0, end - 30):end])
+        if latin:
+            start = end - len(latin.group(0))
+            if latin.group(0).strip() not in _LATIN_GENERIC and \
+                    not any(a <= start - 1 < b for a, b in known):
+                out.append((start, end))  # not a unit of a company (字节跳动AI Lab)
+            continue
+        starts = [b.end() for b in _ORG_START.finditer(text, max(0, end - 12), end)]
+        start = starts[-1] if starts else (0 if end <= 8 else -1)
+        name = text[start:end] if start >= 0 else ""
+        if 2 <= len(name) <= 8 and re.fullmatch(rf"[{_HAN}A-Za-z0-9]+", name) and \
+                not name.startswith(_NOT_ORG_HEADS) and not _title_re().search(name) and \
+                not _verb_re().search(name):
+            out.append((start, end))
     return out
 
 
 def _name_head(head) -> bool:
-    """The word before a company suffix is a name (星环 in 星环科技), not a common noun."""
+    """The word before a company suffix is a name (星环 in 星环科技, 360 in 360集团), not a
+    common noun."""
+    if head.tag_ == "m":
+        return head.text.isdigit() and len(head.text) >= 3
     return (head.tag_ in _HEAD_TAGS and head.tag_ != "nt" and head.text not in _GENERIC_HEADS
             and len(head.text) >= 2 and bool(re.search(rf"[{_HAN}A-Za-z]", head.text)))
 
@@ -124,7 +203,7 @@ def protected_spans(text: str) -> list[tuple[int, int, str]]:
     """Spans the tokenizer keeps as one word, with their tag: known companies ("nt")
     and names written right after a title ("nr"), sorted and not overlapping."""
     found = [(m.start(), m.end(), "nt") for m in _alias_re().finditer(text)]
-    found += [(a, b, "nr") for a, b in _titled_people(text)]
+    found += [(a, b, "nr" if plausible_name(text[a:b]) else "nrf") for a, b in _titled_people(text)]
     found.sort(key=lambda s: (s[0], -(s[1] - s[0])))
     out: list[tuple[int, int, str]] = []
     for span in found:
@@ -137,7 +216,9 @@ def protected_spans(text: str) -> list[tuple[int, int, str]]:
 def zh_entities(doc: Doc) -> Doc:
     """Set PERSON and ORG entities (see the module docstring)."""
     spans: list[Span] = []
-    for label, found in (("PERSON", _tagged_people(doc)), ("ORG", _orgs(doc))):
+    people, orgs = _tagged_people(doc), _orgs(doc)
+    orgs += _titled_orgs(doc, orgs + people)
+    for label, found in (("PERSON", people), ("ORG", orgs)):
         for a, b in found:
             span = doc.char_span(a, b, label=label, alignment_mode="expand")
             if span is not None:
