@@ -50,7 +50,15 @@ _NOT_A_POST = re.compile(
     r"我们|这个世界|家乡|赛场|了人世)"
 )
 _SUCCESSOR = re.compile(r"(?:由|接替|接任|继任|替代|接棒|新任|继任者|接替者|任命|聘请|迎来)$")
-_FORMER = re.compile(r"(?:前|原|曾任|曾在|此前在|此前担任|从|离开|辞去)$")
+# 前/原 as "former", not 目前, 此前, 原因 (此前在 is its own marker).
+_FORMER = re.compile(
+    r"(?:(?<![目当之此日提年月天以向面眼跟事空])前|(?<![初还复])原"
+    r"|曾任|曾在|此前在|此前担任|从|离开|辞去)$"
+)
+# Unnamed subjects right before a verb: 高管离职, 多名员工离职.
+_GENERIC_SUBJECT = re.compile(
+    r"(?:高管|员工|人员|人才|管理层|高层|多人|职工|成员|团队|骨干|核心人物)$"
+)
 _PRONOUN = re.compile(r"他|她|^其|此人|该高管")
 _REFERS_BACK = re.compile(r"(?:该公司|公司|集团|该集团)")
 _POST_OBJECT = re.compile(r"^[^，。；,]{0,20}?(?:一职|职务|职位|岗位|的职务)")
@@ -198,7 +206,9 @@ def _story_company(sents: list[_Sentence]) -> str | None:
 
 
 def _negated(text: str, pos: int) -> bool:
-    return bool(_NEGATION.search(text[max(0, pos - 4):pos]))
+    """未离职, or a verb whose subject is no one in particular (高管离职)."""
+    before = text[max(0, pos - 4):pos]
+    return bool(_NEGATION.search(before) or _GENERIC_SUBJECT.search(before))
 
 
 def _subjects(sent: _Sentence, pos: int) -> list[_Span]:
@@ -329,6 +339,8 @@ def _candidates(sent: _Sentence, story: str | None, last_person: str | None,
             dep = _departure(sent, person, trig, joining, (dests, phrase), story)
             if dep is None:
                 continue
+            if joining and not dep.role:
+                continue  # 前谷歌工程师张伟加入...: a move, but not from a leading role
             if trig.group(0) not in _POST_TRIGGERS and not dep.role and \
                     not _titled(dep.person, full):
                 continue
