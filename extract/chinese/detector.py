@@ -66,6 +66,11 @@ _POST_OBJECT = re.compile(r"^[^，。；,]{0,20}?(?:一职|职务|职位|岗位|
 _NON_LEAD = re.compile(
     r"^\w{2,4}?[^，。；]{0,8}?(?:顾问|独立董事|非执行董事|董事(?!长|会主席)|荣誉|名誉)"
 )
+# A seat on the board (or the supervisory board) is no executive role.
+_BOARD_ONLY = re.compile(
+    r"(?:公司)?(?:第.届)?(?:董事会)?(?:独立董事|非执行董事|外部董事|董事|监事|职工代表监事|监事会主席)"
+    r"(?:及[^，。；]{0,12}委员会[^，。；]{0,8})?(?:一职|职务|职位|$)"
+)
 _LEAVE_RE = re.compile("|".join(sorted(LEAVE_TRIGGERS, key=len, reverse=True)))
 _MOVE_RE = re.compile("|".join(sorted(MOVE_TRIGGERS + ("创办", "创立", "创业"), key=len,
                                       reverse=True)))
@@ -307,12 +312,14 @@ def _left_company(sent: _Sentence, person: _Span, trig: re.Match[str],
 
 def _former_company(sent: _Sentence, person: _Span, trig: re.Match[str],
                     dests: list[_Span]) -> _Span | None:
-    """For joining verbs: the employer marked as former (前阿里巴巴副总裁, 从百度跳槽)."""
+    """For joining verbs: the employer marked as former (前阿里巴巴副总裁, 快手前副总裁,
+    从百度跳槽)."""
     text = sent.text
     for org in sent.orgs:
         if org in dests or org.start >= trig.start():
             continue
-        if _FORMER.search(text[max(0, org.start - 4):org.start]):
+        if _FORMER.search(text[max(0, org.start - 4):org.start]) or \
+                text.startswith(("前", "原"), org.end):
             return org
     return None
 
@@ -341,6 +348,9 @@ def _candidates(sent: _Sentence, story: str | None, last_person: str | None,
                 continue
             if joining and not dep.role:
                 continue  # 前谷歌工程师张伟加入...: a move, but not from a leading role
+            if _BOARD_ONLY.fullmatch(dep.role or "") or _BOARD_ONLY.match(
+                    sent.text[trig.end():trig.end() + 20]):
+                continue  # only a board seat changes (辞去公司董事职务, 独立董事辞职)
             if trig.group(0) not in _POST_TRIGGERS and not dep.role and \
                     not _titled(dep.person, full):
                 continue
@@ -405,8 +415,9 @@ def _stays(sent: _Sentence, last_person: str | None) -> list[_Veto]:
     spots = [m.start() for m in re.finditer("|".join(INTERNAL_MOVES), text)]
     for m in _hold_re().finditer(text):
         # "加盟字节跳动，担任AI负责人": the post is at the new employer.
-        if _DEST_RE.search(text, 0, m.start()):
-            continue
+        if _DEST_RE.search(text, 0, m.start()) or text.endswith(("不再", "不", "辞去"), 0,
+                                                                m.start()):
+            continue  # 不再担任集团总裁 is the departure itself
         if not any(o.start >= m.start() and o.end <= m.end() for o in sent.orgs):
             spots.append(m.start())
     for pos in spots:

@@ -26,6 +26,7 @@ from extract.chinese.vocab import (
     HOLD_VERBS,
     INTERNAL_MOVES,
     LEAVE_TRIGGERS,
+    MEDIA,
     MOVE_TRIGGERS,
     NOT_NAMES,
     SURNAMES,
@@ -67,6 +68,11 @@ _HEAD_TAGS = frozenset({"nz", "ns", "nr", "nrt", "nt", "eng", "j", "nrfg", "n", 
 def _alias_re() -> re.Pattern[str]:
     keys = sorted((k for k in COMPANY_ALIASES if len(k) >= 2), key=len, reverse=True)
     return re.compile("|".join(re.escape(k) for k in keys))
+
+
+@lru_cache(maxsize=1)
+def _media_re() -> re.Pattern[str]:
+    return re.compile("|".join(re.escape(m) for m in sorted(MEDIA, key=len, reverse=True)))
 
 
 @lru_cache(maxsize=1)
@@ -121,8 +127,23 @@ def _titled_foreign_re() -> re.Pattern[str]:
     return re.compile(rf"(?:{titles})\s?(?:{_FOREIGN_NAME})")
 
 
+@lru_cache(maxsize=1)
+def _subject_name_re() -> re.Pattern[str]:
+    """A name opening a clause right before a leaving verb (吉利汽车：安聪慧辞任...)."""
+    compounds = "|".join(sorted(COMPOUND_SURNAMES))
+    verbs = "|".join(sorted(LEAVE_TRIGGERS, key=len, reverse=True))
+    return re.compile(
+        rf"(?:^|(?<=[，,：:；;。\s】」”]))(?P<name>(?:{compounds})[{_HAN}]{{1,2}}|"
+        rf"[{''.join(SURNAMES)}][{_HAN}]{{1,2}})(?=(?:已经|已|将|于近日|近日|日前|正式|宣布|因个人原因)?"
+        rf"(?:{verbs}))"
+    )
+
+
 def _titled_people(text: str) -> list[tuple[int, int]]:
     out = []
+    for m in _subject_name_re().finditer(text):
+        if plausible_name(m.group("name")):
+            out.append((m.start("name"), m.end("name")))
     for m in _titled_name_re().finditer(text):
         name = m.group("name")
         if plausible_name(name):
@@ -154,7 +175,7 @@ def _titled_orgs(doc: Doc, known: list[tuple[int, int]]) -> list[tuple[int, int]
     out = []
     for m in _title_re().finditer(text):
         end = m.start()
-        while end > 0 and text[end - 1] == " ":
+        while end > 0 and text[end - 1] in " 前原":  # 快手前副总裁: 快手
             end -= 1
         if end == 0 or any(a <= end - 1 < b for a, b in known):
             continue
@@ -167,6 +188,9 @@ def _titled_orgs(doc: Doc, known: list[tuple[int, int]]) -> list[tuple[int, int]
             continue
         starts = [b.end() for b in _ORG_START.finditer(text, max(0, end - 12), end)]
         start = starts[-1] if starts else (0 if end <= 8 else -1)
+        if start > 0 and text[start - 1] == "、" and _title_re().search(text, max(0, start - 6),
+                                                                          start - 1):
+            continue  # 地平线副总裁、智能驾驶产品线总裁: a unit of the company before
         name = text[start:end] if start >= 0 else ""
         if 2 <= len(name) <= 8 and re.fullmatch(rf"[{_HAN}A-Za-z0-9]+", name) and \
                 not name.startswith(_NOT_ORG_HEADS) and not _title_re().search(name) and \
@@ -202,7 +226,8 @@ def _orgs(doc: Doc) -> list[tuple[int, int]]:
 def protected_spans(text: str) -> list[tuple[int, int, str]]:
     """Spans the tokenizer keeps as one word, with their tag: known companies ("nt")
     and names written right after a title ("nr"), sorted and not overlapping."""
-    found = [(m.start(), m.end(), "nt") for m in _alias_re().finditer(text)]
+    found = [(m.start(), m.end(), "media") for m in _media_re().finditer(text)]
+    found += [(m.start(), m.end(), "nt") for m in _alias_re().finditer(text)]
     found += [(a, b, "nr" if plausible_name(text[a:b]) else "nrf") for a, b in _titled_people(text)]
     found.sort(key=lambda s: (s[0], -(s[1] - s[0])))
     out: list[tuple[int, int, str]] = []

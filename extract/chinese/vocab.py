@@ -97,6 +97,19 @@ NOT_NAMES = frozenset(
     "重庆 合肥 西安 苏州 厦门".split()
 )
 
+# News outlets: the source of a report (据36氪报道, 雷锋网消息), never the company or a person.
+MEDIA = tuple(
+    "36氪 36Kr 雷锋网 晚点LatePost LatePost 界面新闻 财新 财新网 新浪科技 "
+    "腾讯科技 网易科技 澎湃新闻 每日经济新闻 第一财经 21世纪经济报道 钛媒体 虎嗅 "
+    "虎嗅网 IT之家 量子位 机器之心 智东西 新智元 极客公园 爱范儿 品玩 PingWest "
+    "36氪获悉 证券时报 上海证券报 中国证券报 经济观察报 证券日报 新京报 南方都市报 "
+    "北京商报 华尔街日报 彭博社 彭博 路透社 路透 金融时报 "
+    "连线Insight 光锥智能 字母榜 新眸 锌财经 蓝鲸财经 投中网 投资界 创业邦 亿欧 "
+    "亿邦动力 猎云网 车东西 豹变 AI科技评论 DoNews 快科技 中关村在线 凤凰网科技 "
+    "搜狐科技 红星新闻 财联社 央视新闻 人民日报 新华社 环球时报 观察者网 "
+    "时代周报 华夏时报 中国经营报".split()
+)
+
 # Time expressions of a newsflash.
 WHEN_PATTERN = (
     r"(?:\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?)?(?:初|底|中旬|上半年|下半年)?"
