@@ -115,6 +115,12 @@ class _Sentence:
 
 
 @dataclass
+class _Story:
+    company: str | None  # the first company the headline or lead names
+    sents: list[_Sentence]
+
+
+@dataclass
 class _Veto:
     person: str  # "*": whoever is named
     company: str | None = None  # None: whatever the company
@@ -150,7 +156,7 @@ class ChineseDetector:
         sents = self.parse(text)
         if not sents:
             return []
-        story = _story_company(sents)
+        story = _Story(_story_company(sents), sents)
         cands: list[tuple[Departure, _Sentence]] = []
         vetoes: list[_Veto] = []
         last_person: str | None = None
@@ -200,6 +206,25 @@ def _sentence(offset: int, text: str, doc: Doc) -> _Sentence:
         else:
             sent.orgs.append(span)
     return sent
+
+
+def _person_company(name: str, sents: list[_Sentence]) -> str | None:
+    """Where the article places the person elsewhere: 字节跳动副总裁X, X此前担任字节跳动...
+    (for "X已于近日离职" with no company in that sentence)."""
+    for sent in sents:
+        for person in sent.people:
+            if person.text != name:
+                continue
+            start = _clause_start(sent.text, person.start)
+            chained = [o for o in sent.orgs if start <= o.start and o.end <= person.start]
+            if chained:
+                return chained[-1].text
+            after = sent.text[person.end:person.end + 8]
+            if re.match(r"^(?:此前|曾经|曾)?(?:担任|任职于|就职于|任|在|为|是)", after):
+                later = [o for o in sent.orgs if person.end < o.start <= person.end + 10]
+                if later:
+                    return later[0].text
+    return None
 
 
 def _story_company(sents: list[_Sentence]) -> str | None:
@@ -333,7 +358,7 @@ def _titled(name: str, text: str) -> bool:
     return False
 
 
-def _candidates(sent: _Sentence, story: str | None, last_person: str | None,
+def _candidates(sent: _Sentence, story: _Story, last_person: str | None,
                 full: str) -> list[Departure]:
     out = []
     for trig, joining in _triggers(sent.text):
@@ -370,7 +395,7 @@ def _triggers(text: str) -> list[tuple[re.Match[str], bool]]:
 
 
 def _departure(sent: _Sentence, person: _Span, trig: re.Match[str], joining: bool,
-               dest: tuple[list[_Span], str | None], story: str | None) -> Departure | None:
+               dest: tuple[list[_Span], str | None], story: _Story) -> Departure | None:
     dests, phrase = dest
     if joining:
         org = _former_company(sent, person, trig, dests)
@@ -381,9 +406,10 @@ def _departure(sent: _Sentence, person: _Span, trig: re.Match[str], joining: boo
     company = org.text if org else None
     confidence = 0.85
     if company is None:
-        if not story or any(same_company(story, d.text) for d in dests):
+        company = _person_company(person.text, story.sents) or story.company
+        if not company or any(same_company(company, d.text) for d in dests):
             return None
-        company, confidence = story, 0.7
+        confidence = 0.7
     if not person_key(person.text):
         return None
     if phrase and same_company(phrase, company):
@@ -397,13 +423,30 @@ def _departure(sent: _Sentence, person: _Span, trig: re.Match[str], joining: boo
 
 def _denials(sent: _Sentence) -> list[_Veto]:
     """辟谣称…并未离职: the people named, else the companies named, are not leaving."""
-    if not any(w in sent.text for w in DENIALS):
+    spots = [sent.text.find(w) for w in DENIALS if w in sent.text]
+    if not spots:
         return []
+    # From the clause of the first denial word on: "X离职后，Y否认了收购传闻" keeps X.
+    start = _clause_start(sent.text, min(spots))
+    named = [p for p in sent.people if p.end > start]
+    if named:
+        return [_Veto(p.text) for p in named]
     if sent.people:
-        return [_Veto(p.text) for p in sent.people]
+        # 针对网传X离职一事，公司回应称消息不实: the leaving is the rumour denied.
+        return [_Veto(p.text) for p in sent.people if _rumoured(sent.text, p)]
     if not (_LEAVE_RE.search(sent.text) or re.search(r"传闻|传言|消息|报道", sent.text)):
         return []
     return [_Veto("*", o.text) for o in sent.orgs]
+
+
+def _rumoured(text: str, person: _Span) -> bool:
+    """The person's leaving is reported as a rumour (网传X离职, X离职一事, X离职的传闻)."""
+    start = _clause_start(text, person.start)
+    end = _CLAUSE.search(text, person.end)
+    clause = text[start:end.start() if end else len(text)]
+    return bool(re.search(r"网传|传闻|据传|传言|针对|关于|对于|消息称|报道称", clause[:clause.find(
+        person.text) + 1]) or re.search(r"(?:离职|离开|卸任|辞职)(?:一事|的传闻|的消息|传闻|消息)",
+                                        clause))
 
 
 def _stays(sent: _Sentence, last_person: str | None) -> list[_Veto]:
