@@ -71,6 +71,9 @@ def romanise_person(name: str) -> str:
     """
     if not has_han(name):
         return name
+    if re.search(r"[A-Za-z]", name):  # "Jack 马": each part as it is written, Han in pinyin
+        parts = re.findall(r"[A-Za-z][A-Za-z'\-]*|[^\sA-Za-z]+", name)
+        return " ".join("".join(_pinyin(p)).capitalize() if has_han(p) else p for p in parts)
     name = re.sub(r"\s+", "", name)
     if re.search(r"[·•・]", name):
         parts = [p for p in re.split(r"[·•・]", name) if p]

@@ -223,12 +223,17 @@ def _orgs(doc: Doc) -> list[tuple[int, int]]:
     return out
 
 
-def protected_spans(text: str) -> list[tuple[int, int, str]]:
+def protected_spans(text: str, word_tags: dict[str, str] | None = None
+                    ) -> list[tuple[int, int, str]]:
     """Spans the tokenizer keeps as one word, with their tag: known companies ("nt")
-    and names written right after a title ("nr"), sorted and not overlapping."""
+    and names written right after a title ("nr"), sorted and not overlapping. A pattern
+    "name" that jieba's dictionary knows as another kind of word (全部, 于是) is none."""
+    tags = word_tags or {}
     found = [(m.start(), m.end(), "media") for m in _media_re().finditer(text)]
     found += [(m.start(), m.end(), "nt") for m in _alias_re().finditer(text)]
-    found += [(a, b, "nr" if plausible_name(text[a:b]) else "nrf") for a, b in _titled_people(text)]
+    for a, b in _titled_people(text):
+        if tags.get(text[a:b], "nr").startswith("nr"):
+            found.append((a, b, "nr" if plausible_name(text[a:b]) else "nrf"))
     found.sort(key=lambda s: (s[0], -(s[1] - s[0])))
     out: list[tuple[int, int, str]] = []
     for span in found:

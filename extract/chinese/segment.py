@@ -70,7 +70,8 @@ class JiebaTokenizer:
         pos = 0
         # Names after a title and known companies are kept whole: jieba would cut
         # 负责人马维英 as 负责/人马/维英.
-        for start, end, tag in [*protected_spans(text), (len(text), len(text), "")]:
+        spans = protected_spans(text, self.pos.word_tag_tab)
+        for start, end, tag in [*spans, (len(text), len(text), "")]:
             for pair in self.pos.cut(text[pos:start], HMM=True):
                 if pair.word:
                     words.append(pair.word)
