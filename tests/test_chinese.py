@@ -42,6 +42,11 @@ CASES: list[tuple[str, list[tuple[str, str]]]] = [
     ("小米集团公告，王翔明将于2024年4月退休，不再担任集团总裁。", [("王翔明", "小米集团")]),
     ("OpenAI首席技术官Mira Morales宣布离职。", [("Mira Morales", "OpenAI")]),
     ("钉钉CEO叶军明将卸任，阿里巴巴合伙人陈航明接任。", [("叶军明", "钉钉")]),
+    # -- a post called former says the person left (as "the former chairman of X" does)
+    ("前百度总裁张雅勤近日表示，AI将改变一切。", [("张雅勤", "百度")]),
+    ("原阿里巴巴副总裁贾扬青创办的公司被收购。", [("贾扬青", "阿里巴巴")]),
+    ("目前百度副总裁王五明负责搜索业务。", []),
+    ("张三明（字节跳动副总裁）已于近日离职。", [("张三明", "字节跳动")]),
     # -- only a board seat kept: still a departure from the executive role
     ("星海科技创始人周立明卸任CEO后，仍担任公司董事。", [("周立明", "星海科技")]),
     # -- the company comes from the headline (离开公司)

@@ -51,6 +51,7 @@ _NOT_A_POST = re.compile(
 )
 _SUCCESSOR = re.compile(r"(?:由|接替|接任|继任|替代|接棒|新任|继任者|接替者|任命|聘请|迎来)$")
 # 前/原 as "former", not 目前, 此前, 原因 (此前在 is its own marker).
+_NOT_FORMER_LEFT = r"(?<![目当之此日提年月天以向面眼跟事空初还复])"
 _FORMER = re.compile(
     r"(?:(?<![目当之此日提年月天以向面眼跟事空])前|(?<![初还复])原"
     r"|曾任|曾在|此前在|此前担任|从|离开|辞去)$"
@@ -85,6 +86,14 @@ _POST_TRIGGERS = ("卸任", "辞去", "辞任", "不再担任", "不再出任", 
 def _flag_re() -> re.Pattern[str]:
     return re.compile("|".join(re.escape(w) for w in sorted(set(_FLAG_WORDS), key=len,
                                                              reverse=True)))
+
+
+@lru_cache(maxsize=1)
+def _former_title_re() -> re.Pattern[str]:
+    """前阿里巴巴副总裁, 快手前副总裁: a post described as given up."""
+    titles = "|".join(re.escape(t) for t in sorted(TITLES, key=len, reverse=True))
+    return re.compile(rf"(?:{_NOT_FORMER_LEFT}[前原][^，。；、\s]{{2,14}}?"
+                      rf"|[^，。；、\s]{{2,10}}[前原])(?:{titles})")
 
 
 @lru_cache(maxsize=1)
@@ -165,7 +174,7 @@ class ChineseDetector:
                 continue
             vetoes.extend(_denials(sent))
             vetoes.extend(_stays(sent, last_person))
-            for dep in _candidates(sent, story, last_person, text):
+            for dep in _candidates(sent, story, last_person, text) + _former_posts(sent):
                 cands.append((dep, sent))
             if sent.people:
                 last_person = sent.people[-1].text
@@ -183,9 +192,10 @@ class ChineseDetector:
         text = (text or "")[:MAX_TEXT_CHARS]
         pieces = split_sentences(text)
         flag = _flag_re()
+        former = _former_title_re()
         chosen = [(off, s) for i, (off, s) in enumerate(pieces)
-                  if i < 2 or flag.search(s)][:MAX_PARSED_SENTENCES]
-        if not any(flag.search(s) for _, s in chosen):
+                  if i < 2 or flag.search(s) or former.search(s)][:MAX_PARSED_SENTENCES]
+        if not any(flag.search(s) or former.search(s) for _, s in chosen):
             return []
         out = []
         for (off, sent), doc in zip(chosen, self.nlp.pipe(s for _, s in chosen), strict=True):
@@ -327,6 +337,9 @@ def _left_company(sent: _Sentence, person: _Span, trig: re.Match[str],
     for org in pool:
         if org.end <= trig.start() and text[max(0, org.start - 1):org.start] == "从":
             return org
+    for org in pool:  # 张三（字节跳动副总裁）
+        if person.end < org.start <= person.end + 2 and text[person.end] in "（(":
+            return org
     before = [o for o in pool if o.end <= person.start]
     start = _clause_start(text, person.start)
     chained = [o for o in before if o.start >= start]
@@ -347,6 +360,29 @@ def _former_company(sent: _Sentence, person: _Span, trig: re.Match[str],
                 text.startswith(("前", "原"), org.end):
             return org
     return None
+
+
+def _former_posts(sent: _Sentence) -> list[Departure]:
+    """"前百度总裁张三", "快手前副总裁李四": the article calls the post a former one, which
+    says the person left (as "the former chairman of X, Peter Mills" does), unless the
+    same text keeps them there (the vetoes)."""
+    text = sent.text
+    out = []
+    for person in sent.people:
+        start = _clause_start(text, person.start)
+        for org in reversed([o for o in sent.orgs if start <= o.start and o.end <= person.start]):
+            between = text[org.end:person.start]
+            marked = text.startswith(("前", "原"), org.end) or \
+                re.search(_NOT_FORMER_LEFT + r"[前原]$", text[max(0, org.start - 2):org.start])
+            role = between.lstrip("前原").strip("的、 ")
+            if marked and role and len(role) <= 16 and _title_re().search(role) and \
+                    not _BOARD_ONLY.fullmatch(role):
+                when = _WHEN.search(text)
+                out.append(Departure(person=person.text, company=org.text, role=role,
+                                     destination=None, when_text=when.group(0) if when else None,
+                                     sentence=text.strip(), confidence=0.6))
+            break  # only the organisation chained nearest to the name
+    return out
 
 
 def _titled(name: str, text: str) -> bool:

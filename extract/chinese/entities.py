@@ -139,8 +139,22 @@ def _subject_name_re() -> re.Pattern[str]:
     )
 
 
+@lru_cache(maxsize=1)
+def _glossed_name_re() -> re.Pattern[str]:
+    """A name glossed with its post in brackets: 张三（字节跳动副总裁）."""
+    compounds = "|".join(sorted(COMPOUND_SURNAMES))
+    titles = "|".join(re.escape(t) for t in sorted(TITLES, key=len, reverse=True))
+    return re.compile(
+        rf"(?:^|(?<=[^{_HAN}]))(?P<name>(?:{compounds})[{_HAN}]{{1,2}}|"
+        rf"[{''.join(SURNAMES)}][{_HAN}]{{1,2}})[（(][^）)]{{0,20}}(?:{titles})[^）)]{{0,6}}[）)]"
+    )
+
+
 def _titled_people(text: str) -> list[tuple[int, int]]:
     out = []
+    for m in _glossed_name_re().finditer(text):
+        if plausible_name(m.group("name")):
+            out.append((m.start("name"), m.end("name")))
     for m in _subject_name_re().finditer(text):
         if plausible_name(m.group("name")):
             out.append((m.start("name"), m.end("name")))
