@@ -35,9 +35,10 @@ _SURNAME_READINGS = {
 
 # Words that only say what kind of company it is; dropped before a pinyin key is made
 # so 星环智能科技有限公司 and 星环智能 agree.
-_CO_SUFFIXES = (
-    "股份有限公司", "有限责任公司", "有限公司", "股份公司", "控股集团", "集团公司", "公司", "集团",
-    "控股", "股份", "科技", "技术", "网络", "信息", "智能", "电子", "软件", "中国",
+_CO_SUFFIXES = tuple(
+    "股份有限公司 有限责任公司 有限公司 股份公司 控股集团 集团公司 公司 集团 控股 股份 科技 "
+    "技术 网络 信息 智能 电子 软件 中国 汽车 机器人 半导体 医疗 教育 传媒 文化 游戏 互娱 "
+    "资本 创投 电器 通信 数据".split()
 )
 _REGIONS = ("北京", "上海", "深圳", "杭州", "广州", "南京", "成都", "武汉", "苏州", "香港", "中国")
 _PARENS = re.compile(r"[（(][^）)]*[）)]")
