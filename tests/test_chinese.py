@@ -157,3 +157,19 @@ def test_jieba_start_up_is_silent() -> None:
                          check=True, timeout=300)
     assert out.stdout.strip() == "1"
     assert "prefix dict" not in out.stderr and "jieba" not in out.stderr.lower()
+
+
+def test_chinese_flood_is_bounded(det: Detector) -> None:
+    """A hostile page of thousands of departure sentences costs seconds, not minutes:
+    only the first MAX_PARSED_SENTENCES flagged sentences are segmented."""
+    import time
+
+    from extract.chinese.detector import MAX_PARSED_SENTENCES
+
+    text = "".join(f"星海科技副总裁王{chr(0x4e00 + i % 500)}明已于近日离职，将加盟月之暗面。"
+                   for i in range(4000))
+    det.detect("快手知识图谱负责人付瑞吉已于近日离职。")  # the jieba pipeline is loaded
+    started = time.process_time()
+    found = det.detect(text)
+    assert time.process_time() - started < 20
+    assert 0 < len(found) <= MAX_PARSED_SENTENCES
