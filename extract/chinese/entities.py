@@ -39,6 +39,9 @@ _AFTER_NAME = (
     r"(?=[，,。、；;：:（(“\"\s]|已|于|宣布|将|正式|近日|日前|因|在|也|本人|表示|称|离|卸|辞|退|"
     r"不再|被|加盟|加入|跳槽|出任|出走|从|此前|确认|向|回应|透露|交棒|请辞|等|和|与|及|的|$)"
 )
+# Reporting verbs a name may follow directly (字节跳动确认张三已离职).
+_AFTER_VERBS = "|".join(f"(?<={w})" for w in ("确认", "证实", "透露", "获悉", "宣布", "表示", "称",
+                                              "消息", "公告"))
 # Foreign names after a title: Latin (CTO Mira Murati) or transliterated (米拉·穆拉蒂).
 _FOREIGN_NAME = (
     r"(?P<latin>[A-Z][a-z]+(?:[ \-][A-Z][a-z]+){1,2})(?![A-Za-z])"
@@ -50,7 +53,9 @@ _ORG_START = re.compile(
 )
 _NOT_ORG_HEADS = tuple(
     "公司 集团 该 其 本 原 前 旗下 此前 曾 现 新 多名 一名 一位 多位 这位 的 任 和 与 及 兼 由 "
-    "将 已 仍 并 后 而 是 为 在 于 从 他 她 我 你 这 那 首位 首任 现任 时任 担任".split()
+    "将 已 仍 并 后 而 是 为 在 于 从 他 她 我 你 这 那 首位 首任 现任 时任 担任 近日 日前 今日 "
+    "今天 昨日 昨天 本周 上周 今年 去年 近期 此外 另外 同时 随后 目前 当前 如今 记者 据悉 消息 "
+    "报道 对此 其中 但 不过 截至 多家 多个 各 每".split()
 )
 _LATIN_GENERIC = frozenset({"AI", "Lab", "App", "AI Lab", "IT", "HR", "PR", "App CEO"})
 # Organisation suffixes that make a company out of the word before them.
@@ -133,7 +138,7 @@ def _subject_name_re() -> re.Pattern[str]:
     compounds = "|".join(sorted(COMPOUND_SURNAMES))
     verbs = "|".join(sorted(LEAVE_TRIGGERS, key=len, reverse=True))
     return re.compile(
-        rf"(?:^|(?<=[，,：:；;。\s】」”]))(?P<name>(?:{compounds})[{_HAN}]{{1,2}}|"
+        rf"(?:^|(?<=[，,：:；;。\s】」”])|{_AFTER_VERBS})(?P<name>(?:{compounds})[{_HAN}]{{1,2}}|"
         rf"[{''.join(SURNAMES)}][{_HAN}]{{1,2}})(?=(?:已经|已|将|于近日|近日|日前|正式|宣布|因个人原因)?"
         rf"(?:{verbs}))"
     )
@@ -208,6 +213,7 @@ def _titled_orgs(doc: Doc, known: list[tuple[int, int]]) -> list[tuple[int, int]
         name = text[start:end] if start >= 0 else ""
         if 2 <= len(name) <= 8 and re.fullmatch(rf"[{_HAN}A-Za-z0-9]+", name) and \
                 not name.startswith(_NOT_ORG_HEADS) and not _title_re().search(name) and \
+                "的" not in name and \
                 not _verb_re().search(name):
             out.append((start, end))
     return out
