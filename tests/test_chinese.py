@@ -47,6 +47,9 @@ CASES: list[tuple[str, list[tuple[str, str]]]] = [
     ("原阿里巴巴副总裁贾扬青创办的公司被收购。", [("贾扬青", "阿里巴巴")]),
     ("目前百度副总裁王五明负责搜索业务。", []),
     ("张三明（字节跳动副总裁）已于近日离职。", [("张三明", "字节跳动")]),
+    # -- a listed company's announcement
+    ("星海科技股份有限公司董事会于近日收到副总经理张建明先生的书面辞职报告。张建明先生因个人原因"
+     "申请辞去公司副总经理职务，辞职后不再担任公司任何职务。", [("张建明", "星海科技")]),
     # -- only a board seat kept: still a departure from the executive role
     ("星海科技创始人周立明卸任CEO后，仍担任公司董事。", [("周立明", "星海科技")]),
     # -- the company comes from the headline (离开公司)
@@ -113,6 +116,11 @@ def test_post_given_up_is_the_role(det: Detector) -> None:
     (dep,) = det.detect("6月3日，小鹏汽车发布公告，副总裁刘金辉因个人原因辞任，"
                         "辞任后不再担任公司任何职务。")
     assert dep.role == "副总裁" and dep.when_text == "6月3日"
+
+
+def test_role_of_an_announcement_is_the_title(det: Detector) -> None:
+    (dep,) = det.detect("星海科技股份有限公司董事会于近日收到副总经理张建明先生的书面辞职报告。")
+    assert (dep.person, dep.role, dep.when_text) == ("张建明", "副总经理", "近日")
 
 
 def test_denial_in_a_later_sentence_vetoes(det: Detector) -> None:

@@ -309,7 +309,10 @@ def _role(sent: _Sentence, person: _Span, company: _Span | None, trigger_end: in
     lo = max(company.end if company and company.end <= person.start else 0,
              _clause_start(text, person.start))
     between = text[lo:person.start].lstrip("前原的、 ")
-    if between and len(between) <= 25 and _title_re().search(between):
+    titles = list(_title_re().finditer(between))
+    if titles:
+        if len(between) > 16 or re.search(r"收到|宣布|表示|称|于|由|任命", between):
+            return titles[-1].group(0)  # 董事会于近日收到副总经理X: the title alone
         return between.strip("、， ")
     m = _POST_OBJECT.match(text[trigger_end:])
     if m:

@@ -37,7 +37,8 @@ _HAN = "\u4e00-\u9fff"
 # What may follow a name written right after a title: a verb, an adverb or punctuation.
 _AFTER_NAME = (
     r"(?=[，,。、；;：:（(“\"\s]|已|于|宣布|将|正式|近日|日前|因|在|也|本人|表示|称|离|卸|辞|退|"
-    r"不再|被|加盟|加入|跳槽|出任|出走|从|此前|确认|向|回应|透露|交棒|请辞|等|和|与|及|的|$)"
+    r"不再|被|加盟|加入|跳槽|出任|出走|从|此前|确认|向|回应|透露|交棒|请辞|等|和|与|及|的|先生|女士|"
+    r"博士|教授|$)"
 )
 # Reporting verbs a name may follow directly (字节跳动确认张三已离职).
 _AFTER_VERBS = "|".join(f"(?<={w})" for w in ("确认", "证实", "透露", "获悉", "宣布", "表示", "称",
@@ -219,6 +220,15 @@ def _titled_orgs(doc: Doc, known: list[tuple[int, int]]) -> list[tuple[int, int]
     return out
 
 
+def _is_suffix(word: str) -> bool:
+    """A company-suffix word, or several run together as jieba sometimes leaves them
+    (科技股份, 科技有限公司)."""
+    if word in _ORG_SUFFIX_TOKENS:
+        return True
+    return any(word.startswith(s) and _is_suffix(word[len(s):])
+               for s in _ORG_SUFFIX_TOKENS if len(s) < len(word))
+
+
 def _name_head(head) -> bool:
     """The word before a company suffix is a name (星环 in 星环科技, 360 in 360集团), not a
     common noun."""
@@ -234,9 +244,9 @@ def _orgs(doc: Doc) -> list[tuple[int, int]]:
     for i, tok in enumerate(toks):
         if tok.tag_ == "nt" and len(tok.text) >= 2:
             out.append((tok.idx, tok.idx + len(tok.text)))
-        elif tok.text in _ORG_SUFFIX_TOKENS and i > 0 and _name_head(toks[i - 1]):
+        elif _is_suffix(tok.text) and i > 0 and _name_head(toks[i - 1]):
             end = i + 1
-            while end < len(toks) and toks[end].text in _ORG_SUFFIX_TOKENS:
+            while end < len(toks) and _is_suffix(toks[end].text):
                 end += 1  # 星环/智能/科技/有限公司
             last = toks[end - 1]
             out.append((toks[i - 1].idx, last.idx + len(last.text)))
