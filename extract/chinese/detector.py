@@ -72,7 +72,9 @@ _BOARD_ONLY = re.compile(
     r"(?:公司)?(?:第.届)?(?:董事会)?(?:独立董事|非执行董事|外部董事|董事|监事|职工代表监事|监事会主席)"
     r"(?:及[^，。；]{0,12}委员会[^，。；]{0,8})?(?:一职|职务|职位|$)"
 )
-_LEAVE_RE = re.compile("|".join(sorted(LEAVE_TRIGGERS, key=len, reverse=True)))
+# Removed by someone: 被董事会解雇, 被公司开除 (the agent may stand between 被 and the verb).
+_PASSIVE = r"被[^，。；,;]{0,8}?(?:解雇|开除|罢免|免职|解职|撤职|辞退|免去)"
+_LEAVE_RE = re.compile("|".join([_PASSIVE, *sorted(LEAVE_TRIGGERS, key=len, reverse=True)]))
 _MOVE_RE = re.compile("|".join(sorted(MOVE_TRIGGERS + ("创办", "创立", "创业"), key=len,
                                       reverse=True)))
 _DEST_RE = re.compile("|".join(sorted(DESTINATION_VERBS, key=len, reverse=True)))
@@ -84,8 +86,8 @@ _POST_TRIGGERS = ("卸任", "辞去", "辞任", "不再担任", "不再出任", 
 
 @lru_cache(maxsize=1)
 def _flag_re() -> re.Pattern[str]:
-    return re.compile("|".join(re.escape(w) for w in sorted(set(_FLAG_WORDS), key=len,
-                                                             reverse=True)))
+    words = [re.escape(w) for w in sorted(set(_FLAG_WORDS), key=len, reverse=True)]
+    return re.compile("|".join([_PASSIVE, *words]))
 
 
 @lru_cache(maxsize=1)

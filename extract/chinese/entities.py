@@ -45,8 +45,8 @@ _AFTER_VERBS = "|".join(f"(?<={w})" for w in ("确认", "证实", "透露", "获
                                               "消息", "公告"))
 # Foreign names after a title: Latin (CTO Mira Murati) or transliterated (米拉·穆拉蒂).
 _FOREIGN_NAME = (
-    r"(?P<latin>[A-Z][a-z]+(?:[ \-][A-Z][a-z]+){1,2})(?![A-Za-z])"
-    rf"|(?P<dotted>[{_HAN}]{{1,5}}[·•・][{_HAN}]{{1,6}})"
+    r"(?P<latin>[A-Z][a-z]+(?:[ \-][A-Z][a-zA-Z]+){1,2})(?![A-Za-z])"
+    rf"|(?P<dotted>[{_HAN}]{{1,5}}[·•・][{_HAN}]{{1,6}}?){_AFTER_NAME}"
 )
 # Where a company named before a title can begin: a clause boundary or a lead-in verb.
 _ORG_START = re.compile(
@@ -121,6 +121,11 @@ def _tagged_people(doc: Doc) -> list[tuple[int, int]]:
                     out.append((tok.idx, tok.idx + len(joined)))
                     i += 2
                     continue
+        if i + 2 < len(toks) and toks[i + 1].text in "·•・" and \
+                plausible_name(text + "·" + toks[i + 2].text):  # 山姆·奥特曼
+            out.append((tok.idx, toks[i + 2].idx + len(toks[i + 2].text)))
+            i += 3
+            continue
         if tok.tag_ == "nrf" or (tok.tag_ in {"nr", "nrfg"} and plausible_name(text)):
             out.append((tok.idx, tok.idx + len(text)))
         i += 1
@@ -140,8 +145,8 @@ def _subject_name_re() -> re.Pattern[str]:
     verbs = "|".join(sorted(LEAVE_TRIGGERS, key=len, reverse=True))
     return re.compile(
         rf"(?:^|(?<=[，,：:；;。\s】」”])|{_AFTER_VERBS})(?P<name>(?:{compounds})[{_HAN}]{{1,2}}|"
-        rf"[{''.join(SURNAMES)}][{_HAN}]{{1,2}})(?=(?:已经|已|将|于近日|近日|日前|正式|宣布|因个人原因)?"
-        rf"(?:{verbs}))"
+        rf"[{''.join(SURNAMES)}][{_HAN}]{{1,2}}|[A-Z][a-z]+ [A-Z][a-zA-Z]+)"
+        rf"(?=\s?(?:已经|已|将|于近日|近日|日前|正式|宣布|因个人原因)?(?:{verbs}))"
     )
 
 
@@ -162,6 +167,9 @@ def _titled_people(text: str) -> list[tuple[int, int]]:
         if plausible_name(m.group("name")):
             out.append((m.start("name"), m.end("name")))
     for m in _subject_name_re().finditer(text):
+        if m.group("name").isascii():
+            out.append((m.start("name"), m.end("name")))
+            continue
         if plausible_name(m.group("name")):
             out.append((m.start("name"), m.end("name")))
     for m in _titled_name_re().finditer(text):
@@ -199,11 +207,10 @@ def _titled_orgs(doc: Doc, known: list[tuple[int, int]]) -> list[tuple[int, int]
             end -= 1
         if end == 0 or any(a <= end - 1 < b for a, b in known):
             continue
-        latin = re.search(r"(?:[A-Z][\w.&-]*\s?){1,3}$", text[max(0, end - 30):end])
-        if latin:
+        latin = re.search(r"(?:[A-Z][A-Za-z0-9.&-]*\s?){1,3}$", text[max(0, end - 30):end])
+        if latin and latin.group(0).strip() not in _LATIN_GENERIC:
             start = end - len(latin.group(0))
-            if latin.group(0).strip() not in _LATIN_GENERIC and \
-                    not any(a <= start - 1 < b for a, b in known):
+            if not any(a <= start - 1 < b for a, b in known):
                 out.append((start, end))  # not a unit of a company (字节跳动AI Lab)
             continue
         starts = [b.end() for b in _ORG_START.finditer(text, max(0, end - 12), end)]
@@ -214,7 +221,8 @@ def _titled_orgs(doc: Doc, known: list[tuple[int, int]]) -> list[tuple[int, int]
         name = text[start:end] if start >= 0 else ""
         if 2 <= len(name) <= 8 and re.fullmatch(rf"[{_HAN}A-Za-z0-9]+", name) and \
                 not name.startswith(_NOT_ORG_HEADS) and not _title_re().search(name) and \
-                "的" not in name and \
+                "的" not in name and name not in _LATIN_GENERIC and \
+                not any(a == start for a, _ in known) and \
                 not _verb_re().search(name):
             out.append((start, end))
     return out
