@@ -196,6 +196,14 @@ def _verb_re() -> re.Pattern[str]:
     return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
 
 
+def _unit_of_known(text: str, start: int, known: list[tuple[int, int]]) -> bool:
+    """字节跳动AI Lab大模型研发负责人, 字节跳动AI负责人: what follows a known organisation
+    in the same phrase is one of its units, not another organisation."""
+    return any(a == start or (start - 8 <= b <= start and not re.search(r"[，,。；;：:、]",
+                                                                       text[b:start]))
+               for a, b in known)
+
+
 def _titled_orgs(doc: Doc, known: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """A name written right before a title is its organisation (钉钉CEO, Momenta CEO,
     极越汽车CEO), when no known organisation is chained there already."""
@@ -222,7 +230,7 @@ def _titled_orgs(doc: Doc, known: list[tuple[int, int]]) -> list[tuple[int, int]
         if 2 <= len(name) <= 8 and re.fullmatch(rf"[{_HAN}A-Za-z0-9]+", name) and \
                 not name.startswith(_NOT_ORG_HEADS) and not _title_re().search(name) and \
                 "的" not in name and name not in _LATIN_GENERIC and \
-                not any(a == start for a, _ in known) and \
+                not _unit_of_known(text, start, known) and \
                 not _verb_re().search(name):
             out.append((start, end))
     return out
