@@ -13,7 +13,8 @@ from functools import lru_cache
 
 from extract.chinese.companies import COMPANY_ALIASES
 
-__all__ = ["COMPANY_ALIASES", "has_han", "romanise_company", "romanise_person", "split_name"]
+__all__ = ["COMPANY_ALIASES", "han_core", "has_han", "romanise_company", "romanise_person",
+           "simplified", "split_name"]
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
@@ -38,7 +39,7 @@ _SURNAME_READINGS = {
 _CO_SUFFIXES = tuple(
     "股份有限公司 有限责任公司 有限公司 股份公司 控股集团 集团公司 公司 集团 控股 股份 科技 "
     "技术 网络 信息 智能 电子 软件 中国 汽车 机器人 半导体 医疗 教育 传媒 文化 游戏 互娱 "
-    "资本 创投 电器 通信 数据".split()
+    "资本 创投 电器 通信 数据 团队 事业群 事业部 部门".split()
 )
 _REGIONS = ("北京", "上海", "深圳", "杭州", "广州", "南京", "成都", "武汉", "苏州", "香港", "中国")
 _PARENS = re.compile(r"[（(][^）)]*[）)]")
@@ -46,6 +47,26 @@ _PARENS = re.compile(r"[（(][^）)]*[）)]")
 
 def has_han(text: str) -> bool:
     return bool(_HAN.search(text))
+
+
+@lru_cache(maxsize=4096)
+def simplified(text: str) -> str:
+    """Traditional characters as simplified (字節跳動 -> 字节跳动), so Hong Kong and Taiwan
+    pages name the same people and companies as mainland ones. Same length as the input:
+    zhconv maps character by character for these names; a phrase mapping that would change
+    the length is not used."""
+    if not has_han(text):
+        return text
+    from zhconv import convert  # imported here: its table loads on import
+
+    out = convert(text, "zh-cn")
+    return out if len(out) == len(text) else text
+
+
+def han_core(name: str) -> str:
+    """A Chinese company name without legal, sector and unit words, in simplified form
+    (奥园美谷科技股份有限公司 -> 奥园美谷): the part two spellings of one company share."""
+    return _strip_company(simplified(re.sub(r"\s+", "", name)))
 
 
 def split_name(name: str) -> tuple[str, str]:
@@ -72,6 +93,7 @@ def romanise_person(name: str) -> str:
     """
     if not has_han(name):
         return name
+    name = simplified(name)
     if re.search(r"[A-Za-z]", name):  # "Jack 马": each part as it is written, Han in pinyin
         parts = re.findall(r"[A-Za-z][A-Za-z'\-]*|[^\sA-Za-z]+", name)
         return " ".join("".join(_pinyin(p)).capitalize() if has_han(p) else p for p in parts)
@@ -108,6 +130,7 @@ def romanise_company(name: str) -> str:
     name = re.sub(r"\s+", " ", name).strip()
     if not has_han(name):
         return name
+    name = simplified(name)
     for candidate in (name, _PARENS.sub("", name).strip(), _strip_company(name)):
         if candidate in COMPANY_ALIASES:
             return COMPANY_ALIASES[candidate]

@@ -62,6 +62,13 @@ CASES: list[tuple[str, list[tuple[str, str]]]] = [
     # -- the company comes from the headline (离开公司)
     ("智谱AI完成新一轮融资\n智谱AI副总裁方成已于近日离开公司，将专注于个人创业项目。",
      [("方成", "智谱AI")]),
+    # -- a preposition or modal fused onto a name, common words jieba tags as names
+    ("据悉，王立新将正式辞去星海科技总裁职务。", [("王立新", "星海科技")]),
+    ("星河汽车总裁周志成将退休。于年底卸任集团总裁职务后，周志成将担任高级顾问。",
+     [("周志成", "星河汽车")]),
+    ("星辰网络官宣刘海明不再担任公司CEO，其将离开公司。", [("刘海明", "星辰网络")]),
+    # -- traditional characters
+    ("據悉，騰訊副總裁陳建國已於近日離職。", [("陈建国", "腾讯")]),
     # -- negatives: denials, rumours rejected, internal moves, kept leads, unnamed layoffs
     ("小米集团辟谣称，雷振宇并未离职，目前仍在正常履职。", []),
     ("针对网传字节跳动副总裁杨帆离职一事，字节跳动回应称消息不实。", []),

@@ -20,6 +20,7 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from extract.aliases import simplified
 from extract.chinese.vocab import (
     DENIALS,
     DESTINATION_VERBS,
@@ -164,6 +165,9 @@ class ChineseDetector:
         self.nlp = nlp
 
     def detect(self, text: str, published: str | None = None) -> list[Departure]:
+        # Traditional characters (字節跳動, 離職) read as simplified: the vocabulary, the
+        # alias table and jieba's dictionary are simplified. Names come out simplified.
+        text = simplified((text or "")[:MAX_TEXT_CHARS])
         sents = self.parse(text)
         if not sents:
             return []

@@ -30,6 +30,7 @@ from extract.chinese.vocab import (
     MOVE_TRIGGERS,
     NOT_NAMES,
     SURNAMES,
+    TIME_WORDS,
     TITLES,
 )
 
@@ -100,6 +101,8 @@ def plausible_name(name: str) -> bool:
                                             for p in name.split("·") if p)
     if name in NOT_NAMES or not re.fullmatch(rf"[{_HAN}]{{2,4}}", name):
         return False
+    if name[1:] in TIME_WORDS or name[2:] in TIME_WORDS:  # 于月底卸任: a date, not a name
+        return False
     if name[:2] in COMPOUND_SURNAMES:
         return len(name) in (3, 4)
     return name[0] in SURNAMES and len(name) in (2, 3)
@@ -145,8 +148,8 @@ def _subject_name_re() -> re.Pattern[str]:
     verbs = "|".join(sorted(LEAVE_TRIGGERS, key=len, reverse=True))
     return re.compile(
         rf"(?:^|(?<=[，,：:；;。\s】」”])|{_AFTER_VERBS})(?P<name>(?:{compounds})[{_HAN}]{{1,2}}|"
-        rf"[{''.join(SURNAMES)}][{_HAN}]{{1,2}}|[A-Z][a-z]+ [A-Z][a-zA-Z]+)"
-        rf"(?=\s?(?:已经|已|将|于近日|近日|日前|正式|宣布|因个人原因)?(?:{verbs}))"
+        rf"[{''.join(SURNAMES)}][{_HAN}]{{1,2}}?|[A-Z][a-z]+ [A-Z][a-zA-Z]+)"
+        rf"(?=\s?(?:已经|已|将|于近日|近日|日前|正式|宣布|因个人原因){{0,3}}(?:{verbs}))"
     )
 
 

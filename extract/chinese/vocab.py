@@ -94,7 +94,14 @@ NOT_NAMES = frozenset(
     "单独 单一 解读 文件 文章 谢谢 尚未 任务 任何 雷达 高通 高管层 高盛 龙头 林业 钟表 "
     "陆续 田野 邓氏 苏宁 蒋某 凌晨 强调 强劲 强大 车主 车展 罗马 甘肃 于今 游戏 易车 管家 "
     "顾问 顾客 顾及 顾虑 顾全 江苏 浙江 上海 北京 深圳 杭州 广州 武汉 成都 南京 天津 "
-    "重庆 合肥 西安 苏州 厦门".split()
+    "重庆 合肥 西安 苏州 厦门 官宣 智慧 智驾 智能 智造 向来 于今年 于本月 于下月 于年底 "
+    "高端 高速 高能 高光 金牌 文档 武汉 宣传 曾被 曾在 向外 向前".split()
+)
+
+# Time words: a surname-like character before one (于月底, 于年初) is a preposition.
+TIME_WORDS = frozenset(
+    "月底 月初 月中 年底 年初 年中 年末 日前 近日 今日 今年 本月 本周 下月 下周 上月 上周 "
+    "明年 去年 近期 此前 早前 日内 周内 当天 当日 次日".split()
 )
 
 # News outlets: the source of a report (据36氪报道, 雷锋网消息), never the company or a person.
