@@ -67,6 +67,10 @@ CASES: list[tuple[str, list[tuple[str, str]]]] = [
     ("星河汽车总裁周志成将退休。于年底卸任集团总裁职务后，周志成将担任高级顾问。",
      [("周志成", "星河汽车")]),
     ("星辰网络官宣刘海明不再担任公司CEO，其将离开公司。", [("刘海明", "星辰网络")]),
+    # -- a unit or a field before a title: the employer is the company the story names
+    ("据报道，星河汽车多名高管离职，其中云计算平台负责人周立成、动力总成副总裁郑海明已相继离职。",
+     [("周立成", "星河汽车"), ("郑海明", "星河汽车")]),
+    ("星辰智能证实，Nova后训练负责人孙启明已于近日离职。", [("孙启明", "Nova")]),
     # -- traditional characters
     ("據悉，騰訊副總裁陳建國已於近日離職。", [("陈建国", "腾讯")]),
     # -- negatives: denials, rumours rejected, internal moves, kept leads, unnamed layoffs

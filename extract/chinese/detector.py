@@ -20,18 +20,22 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from extract.aliases import simplified
+from extract.aliases import has_han, simplified
+from extract.chinese.companies import COMPANY_ALIASES
 from extract.chinese.vocab import (
+    COMPANY_SUFFIXES,
     DENIALS,
     DESTINATION_VERBS,
     HOLD_VERBS,
     HYPOTHETICALS,
     INTERNAL_MOVES,
+    LATIN_UNITS,
     LEAD_TITLES,
     LEAVE_TRIGGERS,
     MOVE_TRIGGERS,
     PAST_MARKERS,
     TITLES,
+    UNIT_WORDS,
     WHEN_PATTERN,
 )
 from extract.departures import Departure
@@ -243,11 +247,38 @@ def _person_company(name: str, sents: list[_Sentence]) -> str | None:
     return None
 
 
+def unit_like(name: str) -> bool:
+    """人工智能平台, 世界模型, 动力总成, 智驾, AI Lab: a business unit or a field written
+    before a title, not a company (the employer is the company the story names). A known
+    company or a name with a company suffix (星环科技) is never a unit."""
+    bare = re.sub(r"\s+", "", name)
+    if bare.lower() in LATIN_UNITS:
+        return True
+    if not has_han(bare) or bare in COMPANY_ALIASES or any(
+            bare.startswith(k) for k in COMPANY_ALIASES if len(k) >= 2):
+        return False
+    if bare.endswith(COMPANY_SUFFIXES):
+        return False
+    return bare in UNIT_WORDS or bare.endswith(UNIT_WORDS)
+
+
+def _employer(org: _Span) -> _Span | None:
+    """The company an organisation span names: a unit is none, a Latin brand before a unit
+    (Nova后训练) is the brand."""
+    if not unit_like(org.text):
+        return org
+    brand = re.match(r"[A-Za-z][A-Za-z0-9.\-]+", org.text)
+    if brand and not unit_like(brand.group(0)) and brand.end() < len(org.text):
+        return _Span(org.start, org.start + brand.end(), brand.group(0))
+    return None
+
+
 def _story_company(sents: list[_Sentence]) -> str | None:
     """The company the story is about: the first one its headline or lead names."""
     for sent in sents[:3]:
-        if sent.orgs:
-            return sent.orgs[0].text
+        for org in sent.orgs:
+            if _employer(org) is not None:
+                return _employer(org).text
     return None
 
 
@@ -338,7 +369,7 @@ def _left_company(sent: _Sentence, person: _Span, trig: re.Match[str],
     """The organisation left: the verb's object (离开字节跳动, 辞去快手CEO), 从X离职, the
     organisation chained before the name, or the nearest one before it."""
     text = sent.text
-    pool = [o for o in sent.orgs if o not in dests]
+    pool = [e for e in (_employer(o) for o in sent.orgs if o not in dests) if e is not None]
     for org in pool:
         if trig.end() <= org.start <= trig.end() + 2 and not _CLAUSE.search(
                 text, trig.end(), org.start):

@@ -124,3 +124,14 @@ WHEN_PATTERN = (
     r"|近日|日前|今日|今天|昨日|昨天|本周|上周|本月|上月|今年(?:初|年初|年中|年底)?"
     r"|去年(?:底|年底|年初|初)?|年初|年底|近期|不久前)"
 )
+
+
+# What a business unit or a field is called (人工智能平台, 世界模型, 动力总成, 智驾, AI Lab):
+# a name before a title that ends in one of these is a part of the company the story is
+# about, never the employer itself.
+UNIT_WORDS = tuple(
+    "平台 模型 大模型 总成 产品 产品线 业务 业务线 业务部 部门 中心 团队 研发 算法 架构 系统 "
+    "引擎 事业群 事业部 项目 工作室 后训练 预训练 训练 智驾 自动驾驶 智能驾驶 人工智能 "
+    "战略 运营 销售 市场 供应链 基础设施 座舱 底盘 动力".split()
+)
+LATIN_UNITS = frozenset({"ai", "lab", "ailab", "labs", "team", "it", "hr", "pr", "app", "rd"})
