@@ -225,6 +225,8 @@ def _sentence(offset: int, text: str, doc: Doc) -> _Sentence:
             sent.orgs.append(_Span(first.start, span.end, text[first.start:span.end]))
         else:
             sent.orgs.append(span)
+    # Units and fields (世界模型负责人) are no employer: dropped here, once, for every rule.
+    sent.orgs = [e for e in (_employer(o) for o in sent.orgs) if e is not None]
     return sent
 
 
@@ -276,9 +278,8 @@ def _employer(org: _Span) -> _Span | None:
 def _story_company(sents: list[_Sentence]) -> str | None:
     """The company the story is about: the first one its headline or lead names."""
     for sent in sents[:3]:
-        for org in sent.orgs:
-            if _employer(org) is not None:
-                return _employer(org).text
+        if sent.orgs:
+            return sent.orgs[0].text
     return None
 
 
@@ -369,7 +370,7 @@ def _left_company(sent: _Sentence, person: _Span, trig: re.Match[str],
     """The organisation left: the verb's object (离开字节跳动, 辞去快手CEO), 从X离职, the
     organisation chained before the name, or the nearest one before it."""
     text = sent.text
-    pool = [e for e in (_employer(o) for o in sent.orgs if o not in dests) if e is not None]
+    pool = [o for o in sent.orgs if o not in dests]
     for org in pool:
         if trig.end() <= org.start <= trig.end() + 2 and not _CLAUSE.search(
                 text, trig.end(), org.start):
