@@ -71,6 +71,15 @@ CASES: list[tuple[str, list[tuple[str, str]]]] = [
     ("据报道，星河汽车多名高管离职，其中云计算平台负责人周立成、动力总成副总裁郑海明已相继离职。",
      [("周立成", "星河汽车"), ("郑海明", "星河汽车")]),
     ("星辰智能证实，Nova后训练负责人孙启明已于近日离职。", [("孙启明", "Nova")]),
+    # -- foreign names glossed in brackets, several in one list; a list after a title
+    ("Nova公司CEO称，工程主管约翰·帕克(John Parker)、媒体主管艾米·罗斯·贝尔(Amy Rose Bell)"
+     "都决定离职。",
+     [("约翰·帕克", "Nova"), ("艾米·罗斯·贝尔", "Nova")]),
+    # -- a listed company named by its stock code, the name before it or the code alone
+    ("上海3月2日讯星岚医药(600321.SH)晚间公告称，公司董事会收到副总经理陈志远提交的书面辞职报告。"
+     "陈志远申请辞去公司副总经理职务。", [("陈志远", "星岚医药")]),
+    ("(300567.SZ)发布公告称，公司董事会于近日收到总经理吴振华的书面辞职报告。",
+     [("吴振华", "300567.SZ")]),
     # -- traditional characters
     ("據悉，騰訊副總裁陳建國已於近日離職。", [("陈建国", "腾讯")]),
     # -- negatives: denials, rumours rejected, internal moves, kept leads, unnamed layoffs

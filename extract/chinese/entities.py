@@ -59,6 +59,15 @@ _NOT_ORG_HEADS = tuple(
     "今天 昨日 昨天 本周 上周 今年 去年 近期 此外 另外 同时 随后 目前 当前 如今 记者 据悉 消息 "
     "报道 对此 其中 但 不过 截至 多家 多个 各 每".split()
 )
+# A listed company's stock code in brackets (东阿阿胶(000423.SZ), 腾讯控股（00700.HK）).
+_STOCK_CODE = re.compile(
+    r"[（(]\s*(?P<code>\d{6}\.(?:SZ|SH|BJ|SS)|\d{4,5}\.HK|(?:SZ|SH|HK|BJ)\d{4,6}|"
+    r"(?:NASDAQ|NYSE|纳斯达克|纽交所)[:：]\s?[A-Z]{1,5})\s*[）)]"
+)
+# A transliterated foreign name glossed with its original (亚历克斯·罗特尔(Alex Roetter)).
+_GLOSSED_FOREIGN = re.compile(
+    rf"(?P<name>[{_HAN}]{{1,6}}(?:[·•・][{_HAN}]{{1,6}})+)[（(]\s?[A-Z][A-Za-z.'\- ]{{1,40}}[）)]"
+)
 _LATIN_GENERIC = frozenset({"AI", "Lab", "App", "AI Lab", "IT", "HR", "PR", "App CEO"})
 # Organisation suffixes that make a company out of the word before them.
 _ORG_SUFFIX_TOKENS = frozenset(COMPANY_SUFFIXES)
@@ -272,6 +281,40 @@ def _orgs(doc: Doc) -> list[tuple[int, int]]:
     return out
 
 
+def _stock_code_orgs(text: str) -> list[tuple[int, int]]:
+    """The name written right before a stock code, or the code itself when the page names
+    the company only by its code ((002408.SZ)发布公告称)."""
+    out = []
+    for m in _STOCK_CODE.finditer(text):
+        end = m.start()
+        starts = [b.end() for b in _ORG_START.finditer(text, max(0, end - 10), end)]
+        start = starts[-1] if starts else max(0, end - 10)
+        lead = re.match(r".*(?:[0-9]+[年月日号]?讯?|日讯)", text[start:end])  # 北京2月20日讯
+        if lead:
+            start += lead.end()
+        name = text[start:end]
+        if 2 <= len(name) <= 8 and re.fullmatch(rf"[{_HAN}A-Za-z0-9]+", name) and \
+                not name.startswith(_NOT_ORG_HEADS) and not _title_re().search(name):
+            out.append((start, end))
+        else:
+            out.append((m.start("code"), m.end("code")))
+    return out
+
+
+def _glossed_foreign(text: str) -> list[tuple[int, int, str]]:
+    """亚历克斯·罗特尔(Alex Roetter), after a title (工程主管) that is not part of it."""
+    out = []
+    for m in _GLOSSED_FOREIGN.finditer(text):
+        start, first = m.start("name"), m.group("name").split("·")[0]
+        titles = list(_title_re().finditer(first))
+        if titles:
+            start += titles[-1].end()
+        if start < m.end("name") and "·" in text[start:m.end("name")] and \
+                text[start] not in "·•・":
+            out.append((start, m.end("name"), "nrf"))
+    return out
+
+
 def protected_spans(text: str, word_tags: dict[str, str] | None = None
                     ) -> list[tuple[int, int, str]]:
     """Spans the tokenizer keeps as one word, with their tag: known companies ("nt")
@@ -280,6 +323,8 @@ def protected_spans(text: str, word_tags: dict[str, str] | None = None
     tags = word_tags or {}
     found = [(m.start(), m.end(), "media") for m in _media_re().finditer(text)]
     found += [(m.start(), m.end(), "nt") for m in _alias_re().finditer(text)]
+    found += [(a, b, "nt") for a, b in _stock_code_orgs(text)]
+    found += _glossed_foreign(text)
     for a, b in _titled_people(text):
         if tags.get(text[a:b], "nr").startswith("nr"):
             found.append((a, b, "nr" if plausible_name(text[a:b]) else "nrf"))

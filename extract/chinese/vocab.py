@@ -59,6 +59,7 @@ TITLES = (
     "事业部总裁", "事业群总裁", "技术委员会主席", "技术负责人", "业务负责人", "产品负责人",
     "高管", "CEO", "CTO", "CFO", "COO", "CPO", "CMO", "CSO", "CIO", "VP", "SVP", "EVP", "GM",
     "President", "总裁办", "大模型负责人", "算法负责人", "研究员", "科学家", "架构师", "专家",
+    "主管",
 )
 
 # Company name endings used to spot organisations the alias table does not know.
@@ -134,6 +135,7 @@ WHEN_PATTERN = (
 UNIT_WORDS = tuple(
     "平台 模型 大模型 总成 产品 产品线 业务 业务线 业务部 部门 中心 团队 研发 算法 架构 系统 "
     "引擎 事业群 事业部 项目 工作室 后训练 预训练 训练 智驾 自动驾驶 智能驾驶 人工智能 "
-    "战略 运营 销售 市场 供应链 基础设施 座舱 底盘 动力".split()
+    "战略 运营 销售 市场 供应链 基础设施 座舱 底盘 动力 媒体 工程 人力资源 人力 公关 财务 法务 "
+    "设计 研究 内容 商业化 广告 营销 品牌 政府事务 投资 视觉 语音".split()
 )
 LATIN_UNITS = frozenset({"ai", "lab", "ailab", "labs", "team", "it", "hr", "pr", "app", "rd"})
