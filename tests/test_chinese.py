@@ -87,6 +87,14 @@ CASES: list[tuple[str, list[tuple[str, str]]]] = [
     ("有消息称，星海科技总裁王立新将正式辞去总裁职务。星海科技发言人表示，相关传闻纯系子虚乌有。",
      []),
     ("针对网传字节跳动副总裁杨帆离职一事，字节跳动回应称消息不实。", []),
+    # -- a denial naming nobody answers the rumour reported before it
+    ("网上忽然传出星海科技总裁周海明要离职的消息。其实这是一个毫无根据的彻底谣言。", []),
+    ("市场消息称，星河汽车总裁吴启东将从星河汽车离职。对此，星河汽车公关负责人表示：纯属胡编乱造。",
+     []),
+    # -- leaving a post to run another product of the same group
+    ("星海集团宣布李云飞不再担任星海视频CEO，转去负责集团的剪辑软件业务。", []),
+    # -- a group (他们) or a denied firing is not the person named in an earlier clause
+    ("星辰网络CEO王振东宣布公司四位高管离职，并解释称他们是自愿离职，并非公司强行开除。", []),
     ("快手副总裁张小迪宣布卸任CEO一职，仍担任董事长。", []),
     ("蔚来汽车联合创始人秦立红升任总裁。", []),
     ("美团副总裁张三调任集团战略部负责人。", []),

@@ -65,7 +65,8 @@ _FORMER = re.compile(
 _GENERIC_SUBJECT = re.compile(
     r"(?:高管|员工|人员|人才|管理层|高层|多人|职工|成员|团队|骨干|核心人物)$"
 )
-_PRONOUN = re.compile(r"他|她|^其|此人|该高管")
+_PRONOUN = re.compile(r"他(?!们)|她(?!们)|^其|此人|该高管")  # 他们: a group, not the last person
+_RUMOUR = re.compile(r"传闻|传言|传出|流言|网传|据传|疯传|消息称|消息人士|爆料|被曝")
 _REFERS_BACK = re.compile(r"(?:该公司|公司|集团|该集团)")
 _POST_OBJECT = re.compile(r"^[^，。；,]{0,20}?(?:一职|职务|职位|岗位|的职务)")
 # A post that is no lead: staying on as an adviser or a board member is still leaving.
@@ -179,9 +180,13 @@ class ChineseDetector:
         cands: list[tuple[Departure, _Sentence]] = []
         vetoes: list[_Veto] = []
         last_person: str | None = None
+        rumoured: list[str] = []
         for sent in sents:
             if any(w in sent.text for w in HYPOTHETICALS):
                 continue
+            vetoes.extend(_answered_rumour(sent, rumoured))
+            if _RUMOUR.search(sent.text):
+                rumoured.extend(p.text for p in sent.people)
             vetoes.extend(_denials(sent))
             vetoes.extend(_stays(sent, last_person))
             for dep in _candidates(sent, story, last_person, text) + _former_posts(sent):
@@ -286,7 +291,9 @@ def _story_company(sents: list[_Sentence]) -> str | None:
 def _negated(text: str, pos: int) -> bool:
     """未离职, or a verb whose subject is no one in particular (高管离职)."""
     before = text[max(0, pos - 4):pos]
-    return bool(_NEGATION.search(before) or _GENERIC_SUBJECT.search(before))
+    clause = text[_clause_start(text, pos):pos]
+    return bool(_NEGATION.search(before) or _GENERIC_SUBJECT.search(before)
+                or re.search(r"并非|并不是|不是被", clause))  # 并非公司强行开除
 
 
 def _subjects(sent: _Sentence, pos: int) -> list[_Span]:
@@ -304,6 +311,8 @@ def _subjects(sent: _Sentence, pos: int) -> list[_Span]:
     inside = [p for p in before if p.start >= start]
     if inside:
         return inside
+    if re.search(r"他们|她们|这些人|多人|多位|几位", text[start:pos]):
+        return []  # 并解释称他们是自愿离职: a group, not the person of an earlier clause
     last_clause = _clause_start(text, before[-1].end)
     return [p for p in before if p.start >= last_clause]
 
@@ -514,6 +523,15 @@ def _denials(sent: _Sentence) -> list[_Veto]:
     if not (_LEAVE_RE.search(sent.text) or re.search(r"传闻|传言|消息|报道", sent.text)):
         return []
     return [_Veto("*", o.text) for o in sent.orgs]
+
+
+def _answered_rumour(sent: _Sentence, rumoured: list[str]) -> list[_Veto]:
+    """传出X要离职的消息……其实这是彻底的谣言 / 对此消息，公司表示纯属胡编乱造: a denial that
+    names nobody answers the rumour reported before it, so the people of that rumour are
+    not leaving."""
+    if sent.people or not rumoured or not any(w in sent.text for w in DENIALS):
+        return []
+    return [_Veto(name) for name in rumoured]
 
 
 def _rumoured(text: str, person: _Span) -> bool:

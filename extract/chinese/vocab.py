@@ -32,7 +32,7 @@ DENIALS = (
 
 # Moves inside the company or group: veto the person just named (升任总裁, 调任集团...).
 INTERNAL_MOVES = ("升任", "兼任", "调任", "转任", "晋升", "改任", "留任", "转岗", "轮岗",
-                  "内部调整", "内部转岗")
+                  "内部调整", "内部转岗", "转去负责", "转而负责", "转为负责", "改为负责")
 
 # Verbs of holding a post; followed by a leading title (and no other company) they say
 # the person keeps a lead: 卸任CEO一职，仍担任董事长.
