@@ -78,7 +78,8 @@ def article_url(page_url: str, article: Article) -> str:
 
 
 def _wants_detection(article: Article) -> bool:
-    return bool(article.text.strip()) and (article.lang is None or article.lang.startswith("en"))
+    lang = article.lang
+    return bool(article.text.strip()) and (lang is None or lang.startswith(("en", "zh")))
 
 
 class Analyzer:

@@ -92,6 +92,16 @@ def _looks_english(text: str) -> bool:
     return stop / len(words) >= 0.04
 
 
+def _mostly_han(text: str) -> bool:
+    """Chinese text: Han characters outnumber Latin words (in a sample of the start) and
+    there is hardly any kana (Japanese)."""
+    sample = text[:5_000]
+    han = len(re.findall(r"[\u4e00-\u9fff]", sample))
+    kana = len(re.findall(r"[\u3040-\u30ff]", sample))
+    latin = len(re.findall(r"[A-Za-z]+", sample))
+    return han >= 6 and han >= 2 * latin and kana * 10 < han
+
+
 @dataclass
 class _Item:
     text: str
@@ -129,9 +139,13 @@ class Detector:
     def _run_batch(self, batch: list[tuple[str, str | None]], batch_size: int):
         items: list[_Item] = []
         pieces: list[tuple[int, int, str]] = []
+        chinese: dict[int, list[Departure]] = {}
         for idx, (text, published) in enumerate(batch):
             text = text or ""
             items.append(_Item(text, published, [], []))
+            if _mostly_han(text):  # Chinese text has its own detector (extract.chinese)
+                chinese[idx] = self._chinese().detect(text, published)
+                continue
             if not text.strip() or not FLAG_RE.search(text) or not _looks_english(text):
                 continue
             if len(text) > MAX_TEXT_CHARS:
@@ -165,8 +179,17 @@ class Detector:
                                   strict=True):
             off, prev, _ = items[idx].flagged[k]
             items[idx].flagged[k] = (off, prev, pdoc)
-        for item in items:
-            yield self._extract(item)
+        for idx, item in enumerate(items):
+            yield chinese[idx] if idx in chinese else self._extract(item)
+
+    def _chinese(self):
+        """The Chinese detector, built on the first Chinese text (English-only runs never
+        load jieba)."""
+        if getattr(self, "_zh", None) is None:
+            from extract.chinese.detector import ChineseDetector
+
+            self._zh = ChineseDetector()
+        return self._zh
 
     def _context(self, item: _Item) -> Context:
         persons, orgs = [], []

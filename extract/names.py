@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from extract.aliases import han_core, has_han, romanise_company, romanise_person
+
 # Honorifics and generational suffixes carry no identity.
 _PERSON_NOISE = {
     "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "professor", "sir", "dame", "lord",
@@ -60,7 +62,10 @@ def _person_tokens(name: str) -> list[str]:
 
     Hyphens inside a token are dropped so that "Hong-xia" and "Hongxia" agree; single
     letters are initials, which outlets add or drop at will ("John M. Henske").
+    A name in Han characters is read as its pinyin (杨红霞 -> "Yang Hongxia").
     """
+    if has_han(name):
+        name = romanise_person(name)
     out = []
     for word in _words(name):
         word = word.replace("-", "")
@@ -84,17 +89,31 @@ def same_person(a: str, b: str) -> bool:
 
 
 def _company_variants(name: str) -> list[str]:
-    """The main name plus any parenthesised parent or alias ("Twitch (Amazon)")."""
+    """The main name plus any parenthesised parent or alias ("Twitch (Amazon)").
+
+    A name in Han characters is first mapped to its English name (字节跳动 -> ByteDance)
+    or its pinyin, so both languages give one key."""
+    name = name.replace("（", "(").replace("）", ")")
     variants = []
     main = _PAREN.sub(" ", name).strip()
     if main:
         variants.append(main)
     for inner in _PAREN.findall(name):
-        for part in re.split(r"[;,]|\band\s+its\b", inner):
+        for part in re.split(r"[;,；，、]|\band\s+its\b", inner):
             part = _RELATION.sub("", part).strip()
             if part:
                 variants.append(part)
-    return variants
+    return [romanise_company(v) if has_han(v) else v for v in variants]
+
+
+def _han_contained(a: str, b: str) -> bool:
+    """Two Chinese names of one company: one core inside the other once legal and sector
+    words are gone (美谷科技股份有限公司 and 奥园美谷科技股份有限公司)."""
+    if not (has_han(a) and has_han(b)):
+        return False
+    ca, cb = han_core(_PAREN.sub("", a)), han_core(_PAREN.sub("", b))
+    short, long_ = sorted((ca, cb), key=len)
+    return len(short) >= 2 and has_han(short) and short in long_
 
 
 def _company_words(name: str, drop_generic: bool = True) -> list[str]:
@@ -135,7 +154,10 @@ def _words_match(a: list[str], b: list[str]) -> bool:
 
 
 def same_company(a: str, b: str) -> bool:
-    """Suffixes dropped, then one name's words inside the other's, or an acronym."""
+    """Suffixes dropped, then one name's words inside the other's, or an acronym; two
+    Chinese names when one's core is inside the other's."""
+    if _han_contained(a, b):
+        return True
     for va in _company_variants(a):
         for vb in _company_variants(b):
             wa, wb = _company_words(va), _company_words(vb)

@@ -4,4 +4,4 @@ Bump it whenever extraction or detection changes its output, so `exodus reextrac
 knows which stored results are stale.
 """
 
-EXTRACTOR_VERSION = "1"
+EXTRACTOR_VERSION = "2"

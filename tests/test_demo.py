@@ -42,7 +42,20 @@ def test_demo_end_to_end(tmp_path, capsys):
     assert zh["encoding"] == "gb18030"
     # the listing and the feed name the same stories: each is stored once
     urls = [r["url"] for r in db.query("select url from articles where page_id is not null")]
-    assert len(urls) == len(set(urls)) == 5
+    assert len(urls) == len(set(urls)) == 6
+    # the Chinese newsflash restates gold departures: its findings join those rows, and
+    # the denial in its second paragraph gives no row
+    zh_rows = {
+        (r["person"], r["company"], r["gold"])
+        for r in db.query(
+            "select distinct d.person, d.company, d.gold from departures d "
+            "join mentions m on m.departure_id = d.id join articles a on a.id = m.article_id "
+            "where a.url like '%2806%'")
+    }
+    assert ("Yang Hongxia", "ByteDance", 1) in zh_rows
+    assert all(gold == 1 for _, _, gold in zh_rows)
+    assert not list(db.query("select 1 from departures where person like '%王磊%' "
+                             "or person_key = 'lei wang'"))
 
     # a second run fetches nothing new and keeps every row
     before = {t: db.execute(f"select count(*) from {t}").fetchone()[0]
@@ -55,4 +68,4 @@ def test_demo_end_to_end(tmp_path, capsys):
     assert main(["--db", str(db_path), "departures", "--json"]) == 0
     rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     yang = [r for r in rows if r["person"] == "Yang Hongxia" and r["company"] == "ByteDance"]
-    assert len(yang) == 1 and yang[0]["sources"] == 2 and yang[0]["gold"] == 1
+    assert len(yang) == 1 and yang[0]["sources"] == 3 and yang[0]["gold"] == 1

@@ -57,6 +57,12 @@ def test_company_key_folds_suffixes_and_units(name: str) -> None:
         ("Twitch (Amazon)", "Twitch"),
         ("Orion Video (unit of Orion Media Corp)", "Orion Media Corp"),
         ("Acme Robotics Inc", "Acme Robotics"),
+        # Chinese: a core inside a longer registered name, a team, traditional characters
+        ("锦川新材料科技股份有限公司", "华盛锦川新材料科技股份有限公司"),
+        ("Nova团队", "Nova"),
+        ("Nova", "Nova团队（星河科技）"),
+        ("騰訊控股", "腾讯"),
+        ("字節跳動", "ByteDance"),
     ],
 )
 def test_same_company(a: str, b: str) -> None:
@@ -65,6 +71,8 @@ def test_same_company(a: str, b: str) -> None:
 
 
 def test_different_companies() -> None:
+    assert not same_company("锦川科技", "华盛科技")
+    assert not same_company("星河科技", "星海科技")
     assert not same_company("Alibaba", "ByteDance")
     assert not same_company("Baidu", "Tencent Holdings")
     assert not same_company("Inc", "Corp")  # nothing left but suffixes
