@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Token
 
 from extract.detection.context import Candidate, Context, Mention
+from extract.detection.entities import build_table
 from extract.detection.inside import elsewhere, keeps_no_lead, refers_back
 from extract.detection.persons import _subjects, persons_of
 from extract.detection.sentence import sentence_candidates
@@ -47,7 +48,9 @@ def build_context(docs: list[tuple[int, Doc]]) -> Context:
                     ent.text.lower() not in OUTLETS:
                 prefix = hyphen_prefix(ent)
                 orgs.append(Mention(off + ent.start_char - len(prefix), prefix + ent.text))
-    return Context(persons=persons, orgs=orgs)
+    ctx = Context(persons=persons, orgs=orgs)
+    ctx.table = build_table(docs, ctx.full_name, ctx.last_org)
+    return ctx
 
 
 def article_candidates(parsed: list[Parsed], ctx: Context) -> list[Candidate]:

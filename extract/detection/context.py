@@ -10,6 +10,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from dataclasses import dataclass, field
 
+from extract.detection.entities import EntityTable
 from extract.detection.vocabulary import _UNIT_NOUNS
 from extract.names import same_company
 
@@ -26,6 +27,7 @@ class Context:
 
     persons: list[Mention] = field(default_factory=list)
     orgs: list[Mention] = field(default_factory=list)
+    table: EntityTable | None = None  # who each person is (``extract.detection.entities``)
 
     def __post_init__(self) -> None:
         self._pstarts = [m.start for m in self.persons]

@@ -10,7 +10,16 @@ from __future__ import annotations
 from spacy.tokens import Token
 
 from extract.detection.context import Context
-from extract.detection.tokens import _ent_of, _lemma, _namelike, char_at, clean_person
+from extract.detection.entities import role_key
+from extract.detection.tokens import (
+    _ent_of,
+    _lemma,
+    _namelike,
+    _orgs_in,
+    char_at,
+    clean_person,
+    subtree_skip,
+)
 from extract.detection.vocabulary import (
     _EMPLOYMENT,
     _NAME_BLOCK_LABELS,
@@ -19,6 +28,7 @@ from extract.detection.vocabulary import (
     _TITLE_WORDS,
 )
 from extract.gazetteer import PRONOUNS, ROLE_WORDS
+from extract.names import same_company
 
 
 def _person_tokens(tok: Token, deep: bool = True) -> list[Token]:
@@ -292,3 +302,43 @@ def _let_go_of(verb: Token, ctx: Context, offset: int) -> list[tuple[str, bool, 
             for pobj in (c for c in prep.children if c.dep_ == "pobj"):
                 return persons_of(pobj, ctx, offset) or _holder_after(pobj, ctx, offset)
     return []
+
+
+_INDEFINITE = {"a", "an", "another", "one", "two", "three", "several", "some", "many", "any"}
+_NOT_THE_HOLDER = {"former", "new", "interim", "acting", "incoming", "ex", "future", "next",
+                   "deputy", "outgoing"}
+
+
+def role_holder(tok: Token, ctx: Context) -> list[tuple[str, bool, Token]]:
+    """A subject or object that names only a role ("the head of its AI lab", "Orion
+    Cloud's chief product officer", "its founder"): the one person the article's entity
+    table says holds it. None when no one or several people do."""
+    if ctx.table is None or tok.tag_ in {"NNS", "NNPS"} or not (
+            tok.lower_ in ROLE_WORDS or tok.lemma_.lower() in ROLE_WORDS):
+        return []
+    words = subtree_skip(tok, {"relcl", "acl", "appos", "conj", "cc", "advcl"})
+    if any(t.ent_type_ == "PERSON" for t in words):
+        return []
+    lows = {t.lower_ for t in words}
+    if lows & (_INDEFINITE | _NOT_THE_HOLDER):
+        return []
+    orgs = _orgs_in(words)
+    if not (orgs or _definite(words)):
+        return []
+    in_org = {i for o in orgs for i in range(o.start, o.end)}
+    key = role_key([t.text for t in words if t.i not in in_org])
+    found = {p.name for p in ctx.table.matching(key, orgs[0].text if orgs else None,
+                                                 same_company)}
+    return [(found.pop(), True, tok)] if len(found) == 1 else []
+
+
+def _definite(words: list[Token]) -> bool:
+    """"the CFO", "its co-founder", "the company's chief": one known holder meant (the
+    parser may split "co-founder" and leave "the" on the first part)."""
+    if any(t.dep_ == "poss" or t.lower_ in {"the", "its"} for t in words):
+        return True
+    doc = words[0].doc
+    k = min(t.i for t in words) - 1
+    while k >= 0 and doc[k].lower_ in {"co", "-"}:
+        k -= 1
+    return k >= 0 and doc[k].lower_ in {"the", "its"}

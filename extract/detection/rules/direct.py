@@ -22,6 +22,7 @@ from extract.detection.persons import (
     _let_go_of,
     _subject,
     _subjects,
+    role_holder,
 )
 from extract.detection.roles import _destination, _role_text, _when
 from extract.detection.rules.base import Person, Rule, Sentence, make
@@ -117,6 +118,10 @@ def _noun_people(tok: Token, s: Sentence) -> Found:
             people = s.people(subj)
     if not people:
         people = _holder_after_title(tok, s.ctx, s.offset)
+    if not people:  # "the departure of its chief technology officer": the role's holder
+        people = next((found for child in tok.children if child.dep_ == "prep"
+                       and child.lower_ == "of" for pobj in child.children
+                       if pobj.dep_ == "pobj" and (found := role_holder(pobj, s.ctx))), [])
     for child in tok.children:
         if child.dep_ == "prep" and child.lower_ in {"from", "at"}:
             explicit = next((c for c in child.children if c.dep_ == "pobj"), None)
@@ -136,6 +141,9 @@ def _removed_people(tok: Token, s: Sentence) -> Found:
                 people.append(found)
     if not people and subj is None:
         people = _let_go_of(tok, s.ctx, s.offset)
+    if not people:  # "Orion Cloud ousted its chief product officer": the role's holder
+        people = next((found for obj in ([subj] if subj is not None else objs)
+                       if (found := role_holder(obj, s.ctx))), [])
     return people, None, None
 
 
@@ -150,6 +158,11 @@ def _subject_people(tok: Token, kind: str, s: Sentence) -> Found:
         if people:
             people = people + _companions(subj, tok, s.ctx, s.offset)
             break
+    if not people:
+        # "The head of its AI lab will leave the company": the role's holder, as the
+        # article names them elsewhere.
+        people = next((found for subj in _subjects(tok) if (found := role_holder(subj, s.ctx))),
+                      [])
     if not people:
         return [], None, None
     objs = [] if kind == "intrans" else [

@@ -1,0 +1,83 @@
+"""Document-level detection: the person named in one sentence, the departure told in
+another, linked through the article's entity table (``extract.detection.entities``).
+
+Every passage is written for these tests; names of people and companies are invented.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from extract.departures import Departure, Detector
+from extract.names import same_company, same_person
+
+
+@pytest.fixture(scope="module")
+def det() -> Detector:
+    return Detector()
+
+
+def has(deps: list[Departure], person: str, company: str) -> bool:
+    return any(same_person(d.person, person) and same_company(d.company, company)
+               for d in deps)
+
+
+LINKED = [
+    # A role named alone, its holder named in a later sentence.
+    ("Halvard Robotics is losing one of its top AI researchers. The head of its AI lab will "
+     "leave the company at the end of the month, according to an internal memo. Tobias Kring "
+     "joined Halvard Robotics in 2019 from Brask Analytics and has led the AI lab since 2021.",
+     "Tobias Kring", "Halvard Robotics"),
+    # The holder named first, as the founder; the departure told of "its founder".
+    ("Mateo Silva founded Orion Cloud in 2012 and has run it since. On Tuesday the company "
+     "said its founder will leave at the end of the year.", "Mateo Silva", "Orion Cloud"),
+    # "co-founder", which the parser splits.
+    ("Arjun Mehta co-founded Nimbus Pay in 2015. The co-founder will leave the company at "
+     "the end of the year, Nimbus Pay said in a statement.", "Arjun Mehta", "Nimbus Pay"),
+    # The title stated with the hire, the departure told of "the CTO".
+    ("Quillon Labs hired Omar Haddad as chief technology officer last year. The CTO has now "
+     "left the company, two people familiar with the matter said.", "Omar Haddad",
+     "Quillon Labs"),
+    # Apposition with an acronym on one side and the words on the other.
+    ("Brask Analytics said Ingrid Solberg, its CFO, would present the results. The chief "
+     "financial officer is stepping down after the annual meeting, the company said.",
+     "Ingrid Solberg", "Brask Analytics"),
+]
+
+
+@pytest.mark.parametrize(("text", "person", "company"), LINKED,
+                         ids=[f"linked-{i}" for i in range(len(LINKED))])
+def test_role_in_one_sentence_links_to_the_person_named_in_another(
+        det: Detector, text: str, person: str, company: str) -> None:
+    found = det.detect(text)
+    assert has(found, person, company), [(d.person, d.company) for d in found]
+    assert len(found) == 1
+
+
+NOT_LINKED = [
+    # Two people hold a title the role matches: no guess.
+    "Veldt Systems named Karin Holm and Jonas Berg as vice presidents of engineering in "
+    "2020. The vice president of engineering will leave the company in May.",
+    # The one who matches is the successor, told as new.
+    "Marlo Foods said Pieter Claes will become its new chief financial officer. The chief "
+    "financial officer will leave the company in March.",
+    # An indefinite role is no one in particular.
+    "Ruth Adler has led Sundry Media's product team since 2019. A product executive will "
+    "leave the company next month.",
+    # The role is not the one stated for the person named.
+    "Ruth Adler, chief executive of Sundry Media, spoke at the conference. The chief "
+    "technology officer will leave the company next month.",
+]
+
+
+@pytest.mark.parametrize("text", NOT_LINKED, ids=[f"unlinked-{i}" for i in
+                                                  range(len(NOT_LINKED))])
+def test_role_without_one_known_holder_links_to_no_one(det: Detector, text: str) -> None:
+    assert det.detect(text) == []
+
+
+def test_explain_shows_the_linked_person(det: Detector) -> None:
+    text, person, company = LINKED[0]
+    kept = [c for c in det.explain(text) if c.reason is None]
+    assert [(c.person, c.company) for c in kept] == [(person, company)]
+    assert "head of its AI lab" in kept[0].sentence
