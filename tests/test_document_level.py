@@ -42,6 +42,18 @@ LINKED = [
     ("Brask Analytics said Ingrid Solberg, its CFO, would present the results. The chief "
      "financial officer is stepping down after the annual meeting, the company said.",
      "Ingrid Solberg", "Brask Analytics"),
+    # "The executive", "the 52-year-old": the person just named, like a pronoun.
+    ("Tobias Kring has been Halvard Robotics' chief scientist since 2018. The executive "
+     "will leave the company next month, the firm said.", "Tobias Kring", "Halvard Robotics"),
+    ("Tobias Kring has been Halvard Robotics' chief scientist since 2018. The 52-year-old "
+     "will leave the company next month, the firm said.", "Tobias Kring", "Halvard Robotics"),
+    # "I" in a quote is the speaker.
+    ('"I have decided to leave Halvard Robotics after eight wonderful years," Tobias Kring '
+     "wrote on LinkedIn.", "Tobias Kring", "Halvard Robotics"),
+    # "she" skips back over a man the article refers to as "he".
+    ("Clara Voss, chief operating officer of Nimbus Pay, said her team had grown. Daniel "
+     "Hart, the chief financial officer, said his division was profitable. She is leaving "
+     "the company in June.", "Clara Voss", "Nimbus Pay"),
 ]
 
 
@@ -81,3 +93,15 @@ def test_explain_shows_the_linked_person(det: Detector) -> None:
     kept = [c for c in det.explain(text) if c.reason is None]
     assert [(c.person, c.company) for c in kept] == [(person, company)]
     assert "head of its AI lab" in kept[0].sentence
+
+
+def test_the_organisation_a_person_came_from_is_not_the_one_left(det: Detector) -> None:
+    """The sentence names the earlier employer; the entity table says the person joined
+    another one since, which is the one left."""
+    text = ("Orion Cloud's chief product officer has resigned. Priya Raman, who joined the "
+            "company from Kestrel Labs in 2020, said in a post that she was leaving to join a "
+            "start-up.")
+    found = det.detect(text)
+    assert has(found, "Priya Raman", "Orion Cloud"), [(d.person, d.company) for d in found]
+    assert has(found, "Priya Raman", "Kestrel Labs")  # the earlier move is one too
+    assert len(found) == 2

@@ -49,12 +49,17 @@ class Context:
                     break
         return best or name
 
-    def last_person(self, at: int) -> str | None:
+    def last_person(self, at: int, gender: str | None = None) -> str | None:
+        """The person named last before ``at``; for "he" or "she" (``gender`` "m"/"f")
+        skip back over people the article refers to with the other pronoun."""
         i = bisect_left(self._pstarts, at)
-        if i == 0:
-            return None
-        m = self.persons[i - 1]
-        return self.full_name(m.text, m.start)
+        for m in reversed(self.persons[max(0, i - 4):i]):
+            name = self.full_name(m.text, m.start)
+            prof = self.table.get(name) if self.table is not None and gender else None
+            if prof is None or prof.gender in {None, gender}:
+                return name
+        return self.full_name(self.persons[i - 1].text, self.persons[i - 1].start) \
+            if i else None
 
     def unit_owner(self, unit: str, at: int) -> str:
         """"the AI Lab" after "ByteDance AI Lab": the full name used before; else the unit

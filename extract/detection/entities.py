@@ -125,8 +125,7 @@ def build_table(docs: list[tuple[int, Doc]], full_name, last_org) -> EntityTable
     article context's resolvers for bare surnames and "the company")."""
     table = EntityTable()
     for off, doc in docs:
-        sents = list(doc.sents)
-        for k, sent in enumerate(sents):
+        for sent in doc.sents:
             people = [e for e in sent.ents if e.label_ == "PERSON" and clean_person(e.text)]
             for ent in people:
                 name = full_name(clean_person(ent.text), off + ent.start_char)
@@ -134,22 +133,18 @@ def build_table(docs: list[tuple[int, Doc]], full_name, last_org) -> EntityTable
                 _read_facts(prof, ent, sent, off, last_org)
             names = {full_name(clean_person(e.text), off + e.start_char) for e in people}
             if len(names) == 1:
-                nxt = sents[k + 1] if k + 1 < len(sents) else None
-                _count_pronouns(table.profiles[names.pop()], sent, nxt)
+                _count_pronouns(table.profiles[names.pop()], sent)
     return table
 
 
-def _count_pronouns(prof: Profile, sent: Span, nxt: Span | None) -> None:
-    """Pronouns in a sentence that names only this person (and in the next, if it names
-    no one): "he"/"his" or "she"/"her"."""
-    spans = [sent] + ([nxt] if nxt is not None and not any(
-        e.label_ == "PERSON" for e in nxt.ents) else [])
-    for span in spans:
-        for tok in span:
-            if tok.lower_ in _HE:
-                prof.he += 1
-            elif tok.lower_ in _SHE:
-                prof.she += 1
+def _count_pronouns(prof: Profile, sent: Span) -> None:
+    """Pronouns in a sentence that names only this person ("X said her team ..."): the
+    next sentence's "he" or "she" is what is to be resolved, so it is not counted."""
+    for tok in sent:
+        if tok.lower_ in _HE:
+            prof.he += 1
+        elif tok.lower_ in _SHE:
+            prof.she += 1
 
 
 def _read_facts(prof: Profile, ent: Span, sent: Span, off: int, last_org) -> None:

@@ -38,7 +38,8 @@ STAY_RE = re.compile(r"\b(remain\w*|continu\w*|stay\w*|maintain\w*|retain\w*|par
 # Someone to attach the event to: a pronoun or a title when NER found no person.
 PERSONISH_RE = re.compile(
     r"\b(he|she|his|her|who|chairman|chairwoman|president|chief|ceo|cto|cfo|coo|officer|"
-    r"director|head|founder|co-founder|executive|vp|scientist|leader)\b",
+    r"director|head|founder|co-founder|executive|vp|scientist|leader|veteran|exec|"
+    r"\d+-year-old)\b|(?-i:\bI\b)",
     re.I,
 )
 

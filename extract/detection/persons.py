@@ -121,6 +121,27 @@ def _titled(tok: Token) -> bool:
     return tok.dep_ in {"appos", "conj"} and tok.head.lower_ in ROLE_WORDS
 
 
+_QUOTES = {'"', "“", "”", "'", "‘", "’"}
+
+
+def _quote_speaker(pronoun: Token, ctx: Context, offset: int) -> str | None:
+    """"'I have decided to leave X,' Y wrote": in a quote, "I" is the named speaker."""
+    doc = pronoun.doc
+    if not any(t.text in _QUOTES for t in doc[:pronoun.i]):
+        return None
+    for verb in doc:
+        if _lemma(verb) not in _SAY_LEMMAS | {"write", "post", "tweet"}:
+            continue
+        for subj in (c for c in verb.children if c.dep_ == "nsubj" and _namelike(c)
+                     and c.pos_ == "PROPN"):
+            # The model often takes a name after a quote for a title ("WORK_OF_ART").
+            toks = [t for t in subj.lefts if t.dep_ == "compound" and t.pos_ == "PROPN"]
+            name = clean_person(" ".join(t.text for t in [*toks, subj]))
+            if name and pronoun.i not in {t.i for t in subj.subtree}:
+                return ctx.full_name(name, offset + char_at(subj))
+    return None
+
+
 def _speaker_of(pronoun: Token, ctx: Context, offset: int) -> str | None:
     """"X said on Wednesday that he has left the company": in reported speech the pronoun
     is the speaker, whoever was named last."""
@@ -152,8 +173,12 @@ def persons_of(tok: Token, ctx: Context, offset: int, deep: bool = True) -> list
         speaker = _speaker_of(tok, ctx, offset)
         if speaker:
             return [(speaker, True, tok)]
-        name = ctx.last_person(offset + char_at(tok))
+        name = ctx.last_person(offset + char_at(tok), "m" if low in {"he", "his", "him"}
+                               else "f")
         return [(name, True, tok)] if name else []
+    if low in {"i", "my", "me"}:
+        speaker = _quote_speaker(tok, ctx, offset)
+        return [(speaker, True, tok)] if speaker else []
     found: list[tuple[str, bool, Token]] = []
     seen: set[int] = set()
     for t in _person_tokens(tok, deep):
@@ -309,12 +334,15 @@ _NOT_THE_HOLDER = {"former", "new", "interim", "acting", "incoming", "ex", "futu
                    "deputy", "outgoing"}
 
 
-def role_holder(tok: Token, ctx: Context) -> list[tuple[str, bool, Token]]:
+def role_holder(tok: Token, ctx: Context, offset: int) -> list[tuple[str, bool, Token]]:
     """A subject or object that names only a role ("the head of its AI lab", "Orion
     Cloud's chief product officer", "its founder"): the one person the article's entity
     table says holds it. None when no one or several people do."""
-    if ctx.table is None or tok.tag_ in {"NNS", "NNPS"} or not (
-            tok.lower_ in ROLE_WORDS or tok.lemma_.lower() in ROLE_WORDS):
+    if ctx.table is None or tok.tag_ in {"NNS", "NNPS"}:
+        return []
+    if tok.lower_ in _GENERIC_PERSON or _aged(tok):
+        return _generic_holder(tok, ctx, offset)
+    if not (tok.lower_ in ROLE_WORDS or tok.lemma_.lower() in ROLE_WORDS):
         return []
     words = subtree_skip(tok, {"relcl", "acl", "appos", "conj", "cc", "advcl"})
     if any(t.ent_type_ == "PERSON" for t in words):
@@ -342,3 +370,23 @@ def _definite(words: list[Token]) -> bool:
     while k >= 0 and doc[k].lower_ in {"co", "-"}:
         k -= 1
     return k >= 0 and doc[k].lower_ in {"the", "its"}
+
+
+# "The executive will leave the company", "the 52-year-old": the person just named.
+_GENERIC_PERSON = {"executive", "exec", "veteran", "entrepreneur", "businessman",
+                   "businesswoman"}
+
+
+def _aged(tok: Token) -> bool:
+    return tok.lower_ == "old" and "year" in {t.lower_ for t in tok.lefts}
+
+
+def _generic_holder(tok: Token, ctx: Context, offset: int) -> list[tuple[str, bool, Token]]:
+    """"the executive", "the industry veteran", "the 52-year-old": like a pronoun, the
+    last person named before; only "the" with no other description."""
+    words = [t for t in tok.subtree if t.i < tok.i]
+    if not words or words[0].lower_ != "the" or not all(
+            t.lower_ in {"industry", "tech", "-", "year"} or t.like_num for t in words[1:]):
+        return []
+    name = ctx.last_person(offset + char_at(tok))
+    return [(name, True, tok)] if name else []

@@ -120,8 +120,8 @@ def _noun_people(tok: Token, s: Sentence) -> Found:
         people = _holder_after_title(tok, s.ctx, s.offset)
     if not people:  # "the departure of its chief technology officer": the role's holder
         people = next((found for child in tok.children if child.dep_ == "prep"
-                       and child.lower_ == "of" for pobj in child.children
-                       if pobj.dep_ == "pobj" and (found := role_holder(pobj, s.ctx))), [])
+                       and child.lower_ == "of" for pobj in child.children if pobj.dep_ == "pobj"
+                       and (found := role_holder(pobj, s.ctx, s.offset))), [])
     for child in tok.children:
         if child.dep_ == "prep" and child.lower_ in {"from", "at"}:
             explicit = next((c for c in child.children if c.dep_ == "pobj"), None)
@@ -143,7 +143,7 @@ def _removed_people(tok: Token, s: Sentence) -> Found:
         people = _let_go_of(tok, s.ctx, s.offset)
     if not people:  # "Orion Cloud ousted its chief product officer": the role's holder
         people = next((found for obj in ([subj] if subj is not None else objs)
-                       if (found := role_holder(obj, s.ctx))), [])
+                       if (found := role_holder(obj, s.ctx, s.offset))), [])
     return people, None, None
 
 
@@ -161,8 +161,8 @@ def _subject_people(tok: Token, kind: str, s: Sentence) -> Found:
     if not people:
         # "The head of its AI lab will leave the company": the role's holder, as the
         # article names them elsewhere.
-        people = next((found for subj in _subjects(tok) if (found := role_holder(subj, s.ctx))),
-                      [])
+        people = next((found for subj in _subjects(tok)
+                       if (found := role_holder(subj, s.ctx, s.offset))), [])
     if not people:
         return [], None, None
     objs = [] if kind == "intrans" else [
@@ -201,6 +201,8 @@ def _emit(tok: Token, kind: str, s: Sentence, found: Found, rule: str) -> list[C
                 _org_from_np(explicit)[1] in {"nonorg", "none"}:
             why = NOT_AN_ORGANISATION  # "leaving China", "left the dividend"
         company, penalty = _resolve_org(tok, anchor, dest_toks, s.ctx, s.offset, explicit)
+        if company and penalty >= 0.05:  # not named with the trigger or the person
+            company = _current_org(s, person, company)
         if not company:
             out.append(make(s, rule, person, None, None, dest, when, 0.0,
                             reason=why or NO_ORGANISATION))
@@ -232,3 +234,14 @@ def _parted(tok: Token, s: Sentence) -> tuple[list[Person], Token | None]:
     if people and _org_from_np(subj)[0]:
         return people, subj
     return s.people(subj), other
+
+
+def _current_org(s: Sentence, person: str, company: str) -> str:
+    """An organisation guessed from the sentence or the article that the article says
+    the person came from ("Priya Raman, who joined the company from Kestrel Labs, ...
+    is leaving") is not the one left: the one the person joined is."""
+    prof = s.ctx.table.get(person) if s.ctx.table is not None else None
+    if prof is None or not any(same_company(company, o) for o in prof.former):
+        return company
+    now = [o for o in prof.current if not any(same_company(o, f) for f in prof.former)]
+    return now[-1] if now else company
