@@ -49,6 +49,7 @@ _SUCCESSION = re.compile(
     r"(?:is|are) (?:joining|taking)|to (?:join|take|become|lead|head|run|oversee)|"
     r"take over|takes over|taking over|step(?:s|ping)? in|fill\w*)\b", re.I)
 _FORMER_MARKS = {"from", "formerly", "previously", "former", "ex", "ex-", "left", "quit"}
+_JOIN_WORDS = {"joined", "joins", "join", "joining"}
 _HE = {"he", "his", "him", "himself"}
 _SHE = {"she", "her", "hers", "herself"}
 _STOP_PUNCT = {",", ".", ";", ":", "(", ")", '"', "“", "”", "—", "–", "!", "?"}
@@ -66,6 +67,8 @@ class Profile:
     words: set[str] = field(default_factory=set)
     current: list[str] = field(default_factory=list)
     former: list[str] = field(default_factory=list)
+    joined: list[str] = field(default_factory=list)  # "joined Y", "joined the company"
+    came_from: list[str] = field(default_factory=list)  # "joined Y from X"
     he: int = 0
     she: int = 0
 
@@ -158,9 +161,18 @@ def _read_facts(prof: Profile, ent: Span, sent: Span, off: int, last_org) -> Non
             and any(e.start <= t.i < e.end for t in before + after)]
     org_toks = {i for e in orgs for i in range(e.start, e.end)}
     prof.words |= role_key([t.text for t in before + after if t.i not in org_toks])
-    for org in orgs:
+    joining = False
+    for tok in before + after:
+        joining = joining or tok.lower_ in _JOIN_WORDS
+        org = next((o for o in orgs if o.start == tok.i), None)
+        if org is None:
+            continue
         prev = {t.lower_ for t in sent.doc[max(sent.start, org.start - 2):org.start]}
         (prof.former if prev & _FORMER_MARKS else prof.current).append(org.text)
+        if joining and "from" in prev:
+            prof.came_from.append(org.text)  # "joined Y in 2019 from X"
+        elif prev & _JOIN_WORDS:
+            prof.joined.append(org.text)  # "joined Y"
     joined = re.search(r"\bjoin(?:ed|s)? the (company|firm|group|start-?up|business)\b",
                        text, re.I)
     if joined:
@@ -168,6 +180,7 @@ def _read_facts(prof: Profile, ent: Span, sent: Span, off: int, last_org) -> Non
         org = last_org(off + first.idx, [])
         if org:
             prof.current.append(org)
+            prof.joined.append(org)
 
 
 def _title_before(ent: Span, sent: Span) -> list[Token]:

@@ -241,7 +241,7 @@ def _current_org(s: Sentence, person: str, company: str) -> str:
     the person came from ("Priya Raman, who joined the company from Kestrel Labs, ...
     is leaving") is not the one left: the one the person joined is."""
     prof = s.ctx.table.get(person) if s.ctx.table is not None else None
-    if prof is None or not any(same_company(company, o) for o in prof.former):
+    if prof is None or not any(same_company(company, o) for o in prof.came_from):
         return company
-    now = [o for o in prof.current if not any(same_company(o, f) for f in prof.former)]
+    now = [o for o in prof.joined if not any(same_company(o, f) for f in prof.came_from)]
     return now[-1] if now else company
