@@ -14,6 +14,7 @@ whose stated titles cover it; with no such person, or more than one, nothing is 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
@@ -125,18 +126,32 @@ _ROLE_HEADS = role_key(sorted(ROLE_WORDS)) - {"general", "executive", "expert", 
 
 def build_table(docs: list[tuple[int, Doc]], full_name, last_org) -> EntityTable:
     """The table over every sentence of the article (``full_name``/``last_org``: the
-    article context's resolvers for bare surnames and "the company")."""
+    article context's resolvers for bare surnames and "the company"). Only sentences
+    that name a person are read, their entities found by offset (``Span.ents`` scans
+    the whole article each time)."""
     table = EntityTable()
     for off, doc in docs:
-        for sent in doc.sents:
-            people = [e for e in sent.ents if e.label_ == "PERSON" and clean_person(e.text)]
+        ents = list(doc.ents)
+        if not any(e.label_ == "PERSON" for e in ents):
+            continue
+        sents = list(doc.sents)
+        starts = [sent.start for sent in sents]
+        by_sent: dict[int, list[Span]] = {}
+        for ent in ents:
+            by_sent.setdefault(bisect_right(starts, ent.start) - 1, []).append(ent)
+        for k, sent_ents in by_sent.items():
+            people = [e for e in sent_ents if e.label_ == "PERSON" and clean_person(e.text)]
+            if not people:
+                continue
+            orgs = [e for e in sent_ents if _is_org(e)]
+            names = set()
             for ent in people:
                 name = full_name(clean_person(ent.text), off + ent.start_char)
+                names.add(name)
                 prof = table.profiles.setdefault(name, Profile(name))
-                _read_facts(prof, ent, sent, off, last_org)
-            names = {full_name(clean_person(e.text), off + e.start_char) for e in people}
+                _read_facts(prof, ent, sents[k], orgs, off, last_org)
             if len(names) == 1:
-                _count_pronouns(table.profiles[names.pop()], sent)
+                _count_pronouns(table.profiles[names.pop()], sents[k])
     return table
 
 
@@ -150,15 +165,16 @@ def _count_pronouns(prof: Profile, sent: Span) -> None:
             prof.she += 1
 
 
-def _read_facts(prof: Profile, ent: Span, sent: Span, off: int, last_org) -> None:
+def _read_facts(prof: Profile, ent: Span, sent: Span, sent_orgs: list[Span], off: int,
+                last_org) -> None:
     """Titles and organisations stated next to one mention of the person."""
     before = _title_before(ent, sent)
     after = _clause_after(ent, sent) or _hired_as(ent, sent)
     text = " ".join(t.text for t in before + after)
     if _SUCCESSION.search(text):
         return
-    orgs = [e for e in sent.ents if _is_org(e)
-            and any(e.start <= t.i < e.end for t in before + after)]
+    near = {t.i for t in before + after}
+    orgs = [e for e in sent_orgs if any(i in near for i in range(e.start, e.end))]
     org_toks = {i for e in orgs for i in range(e.start, e.end)}
     prof.words |= role_key([t.text for t in before + after if t.i not in org_toks])
     joining = False

@@ -22,6 +22,8 @@ def sentence_candidates(doc: Doc, ctx: Context, offset: int, prev_text: str = ""
     denied = _denied(doc)
     cands: list[Candidate] = []
     for tok in doc:
+        if s.kind(tok) is None:
+            continue  # no direct rule fires on a token that tells no departure
         for rule in DIRECT_RULES:
             found = rule.fire(tok, s)
             if denied is None or tok.i in denied:
