@@ -50,6 +50,10 @@ LINKED = [
     # "I" in a quote is the speaker.
     ('"I have decided to leave Halvard Robotics after eight wonderful years," Tobias Kring '
      "wrote on LinkedIn.", "Tobias Kring", "Halvard Robotics"),
+    # The role first, the person opening the next sentence with no title of their own.
+    ("Halvard Robotics' design chief is leaving. Elias Brandvold will form an independent "
+     "design studio, with Halvard Robotics among its clients.", "Elias Brandvold",
+     "Halvard Robotics"),
     # "she" skips back over a man the article refers to as "he".
     ("Clara Voss, chief operating officer of Nimbus Pay, said her team had grown. Daniel "
      "Hart, the chief financial officer, said his division was profitable. She is leaving "
@@ -76,6 +80,10 @@ NOT_LINKED = [
     # An indefinite role is no one in particular.
     "Ruth Adler has led Sundry Media's product team since 2019. A product executive will "
     "leave the company next month.",
+    # The next sentence's opener is a speaker, or a successor: not the role's holder.
+    "Halvard Robotics' design chief is leaving. Ruth Adler said in a memo that the company "
+    "would miss him.",
+    "Halvard Robotics' design chief is leaving. Ruth Adler will replace him in July.",
     # The role is not the one stated for the person named.
     "Ruth Adler, chief executive of Sundry Media, spoke at the conference. The chief "
     "technology officer will leave the company next month.",

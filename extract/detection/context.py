@@ -49,17 +49,24 @@ class Context:
                     break
         return best or name
 
-    def last_person(self, at: int, gender: str | None = None) -> str | None:
+    def last_person(self, at: int, gender: str | None = None,
+                    exclude: set[str] = frozenset()) -> str | None:
         """The person named last before ``at``; for "he" or "she" (``gender`` "m"/"f")
-        skip back over people the article refers to with the other pronoun."""
+        skip back over people the article refers to with the other pronoun, and over
+        ``exclude`` (the subject of the verb a pronoun object hangs on)."""
         i = bisect_left(self._pstarts, at)
-        for m in reversed(self.persons[max(0, i - 4):i]):
+        names: list[str] = []
+        for m in reversed(self.persons[:i]):
             name = self.full_name(m.text, m.start)
+            if m.text not in exclude and name not in exclude:
+                names.append(name)
+            if len(names) == 4:
+                break
+        for name in names:
             prof = self.table.get(name) if self.table is not None and gender else None
             if prof is None or prof.gender in {None, gender}:
                 return name
-        return self.full_name(self.persons[i - 1].text, self.persons[i - 1].start) \
-            if i else None
+        return names[0] if names else None
 
     def unit_owner(self, unit: str, at: int) -> str:
         """"the AI Lab" after "ByteDance AI Lab": the full name used before; else the unit

@@ -103,6 +103,21 @@ class EntityTable:
     """Profiles of the article's people, keyed by full name."""
 
     profiles: dict[str, Profile] = field(default_factory=dict)
+    # Sentence starts (article offsets) in order, and the person who opens each one
+    # ("Jony Ive will form ...") when nothing in it is said, nor a succession.
+    starts: list[int] = field(default_factory=list)
+    openers: dict[int, str] = field(default_factory=dict)
+
+    def opener_after(self, at: int) -> str | None:
+        """The person opening the sentence right after the one starting at ``at``, if
+        the article states no title for them: "Apple's design chief is leaving. Jony
+        Ive will form an independent design company"."""
+        i = bisect_right(self.starts, at)
+        if i == 0 or i >= len(self.starts) or self.starts[i - 1] != at:
+            return None
+        name = self.openers.get(self.starts[i])
+        prof = self.profiles.get(name) if name else None
+        return name if prof is not None and not prof.words & _ROLE_HEADS else None
 
     def matching(self, key: set[str], org: str | None, same_org) -> list[Profile]:
         """People whose stated titles cover ``key`` (and ``org``, when the role names one)."""
@@ -136,6 +151,7 @@ def build_table(docs: list[tuple[int, Doc]], full_name, last_org) -> EntityTable
             continue
         sents = list(doc.sents)
         starts = [sent.start for sent in sents]
+        table.starts.extend(off + sent.start_char for sent in sents)
         by_sent: dict[int, list[Span]] = {}
         for ent in ents:
             by_sent.setdefault(bisect_right(starts, ent.start) - 1, []).append(ent)
@@ -150,8 +166,13 @@ def build_table(docs: list[tuple[int, Doc]], full_name, last_org) -> EntityTable
                 names.add(name)
                 prof = table.profiles.setdefault(name, Profile(name))
                 _read_facts(prof, ent, sents[k], orgs, off, last_org)
+            sent = sents[k]
+            if people[0].start == sent.start and not _SUCCESSION.search(sent.text) and \
+                    not any(t.lower_ in _SAY_WORDS for t in sent):
+                table.openers[off + sent.start_char] = full_name(
+                    clean_person(people[0].text), off + people[0].start_char)
             if len(names) == 1:
-                _count_pronouns(table.profiles[names.pop()], sents[k])
+                _count_pronouns(table.profiles[names.pop()], sent)
     return table
 
 

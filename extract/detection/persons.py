@@ -10,7 +10,7 @@ from __future__ import annotations
 from spacy.tokens import Token
 
 from extract.detection.context import Context
-from extract.detection.entities import role_key
+from extract.detection.entities import _ROLE_HEADS, role_key
 from extract.detection.tokens import (
     _ent_of,
     _lemma,
@@ -174,7 +174,7 @@ def persons_of(tok: Token, ctx: Context, offset: int, deep: bool = True) -> list
         if speaker:
             return [(speaker, True, tok)]
         name = ctx.last_person(offset + char_at(tok), "m" if low in {"he", "his", "him"}
-                               else "f")
+                               else "f", _clause_subjects(tok))
         return [(name, True, tok)] if name else []
     if low in {"i", "my", "me"}:
         speaker = _quote_speaker(tok, ctx, offset)
@@ -357,6 +357,11 @@ def role_holder(tok: Token, ctx: Context, offset: int) -> list[tuple[str, bool, 
     key = role_key([t.text for t in words if t.i not in in_org])
     found = {p.name for p in ctx.table.matching(key, orgs[0].text if orgs else None,
                                                  same_company)}
+    if not found and key & _ROLE_HEADS and (orgs or any(t.lower_ == "its" for t in words)):
+        # "Apple's design chief is leaving. Jony Ive will ...": the person who opens the
+        # next sentence, with no title of their own in the article.
+        opener = ctx.table.opener_after(offset)
+        found = {opener} if opener else found
     return [(found.pop(), True, tok)] if len(found) == 1 else []
 
 
@@ -390,3 +395,20 @@ def _generic_holder(tok: Token, ctx: Context, offset: int) -> list[tuple[str, bo
         return []
     name = ctx.last_person(offset + char_at(tok))
     return [(name, True, tok)] if name else []
+
+
+def _clause_subjects(pronoun: Token) -> set[str]:
+    """"Jane Doe will replace him": a pronoun object is not the subject of its own verb
+    ("X handed in his resignation": a possessive may be)."""
+    if pronoun.dep_ not in {"dobj", "dative", "pobj"}:
+        return set()
+    verb = pronoun.head
+    for _ in range(3):
+        if verb.pos_ in {"VERB", "AUX"} or verb.head.i == verb.i:
+            break
+        verb = verb.head
+    subj = next((c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+    ent = _ent_of(subj) if subj is not None else None
+    if ent is None or ent.label_ != "PERSON":
+        return set()
+    return {clean_person(ent.text)}
