@@ -5,10 +5,11 @@ News tells a departure across sentences: "The head of its AI lab will leave the 
 table is built once per article over every sentence (the NER pass, no parse needed):
 for each person, the words of the titles stated next to the name ("X, head of Y's AI
 lab", "chief operating officer X", "X joined Y as ...", "X, who has led the AI lab"),
-the organisations stated as theirs, those they came from ("joined ... from Z"), and the
-pronouns used of them. A sentence that names only a role ("the head of its AI lab",
-"Orion Cloud's chief product officer", "its founder") is then linked to the one person
-whose stated titles cover it; with no such person, or more than one, nothing is linked.
+the organisations stated as theirs (not those marked "former"), those they joined and
+came from ("joined Y from Z"), and the pronouns used of them. A sentence that names only
+a role ("the head of its AI lab", "Orion Cloud's chief product officer", "its founder")
+is then linked to the one person whose stated titles cover it; with no such person, or
+more than one, nothing is linked.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from spacy.tokens import Doc, Span, Token
 
 from extract.detection.tokens import clean_person
 from extract.gazetteer import NOT_ENTITIES, ROLE_WORDS, TECH_ORGS
+from extract.names import same_company
 
 # Words that stand for others in a title ("CFO" is "chief financial officer"; who "led"
 # the lab is its head). "officer" is dropped: "chief financial" says it all.
@@ -67,7 +69,6 @@ class Profile:
     name: str
     words: set[str] = field(default_factory=set)
     current: list[str] = field(default_factory=list)
-    former: list[str] = field(default_factory=list)
     joined: list[str] = field(default_factory=list)  # "joined Y", "joined the company"
     came_from: list[str] = field(default_factory=list)  # "joined Y from X"
     he: int = 0
@@ -119,7 +120,7 @@ class EntityTable:
         prof = self.profiles.get(name) if name else None
         return name if prof is not None and not prof.words & _ROLE_HEADS else None
 
-    def matching(self, key: set[str], org: str | None, same_org) -> list[Profile]:
+    def matching(self, key: set[str], org: str | None) -> list[Profile]:
         """People whose stated titles cover ``key`` (and ``org``, when the role names one)."""
         if not key & _ROLE_HEADS:
             return []
@@ -127,7 +128,7 @@ class EntityTable:
         for prof in self.profiles.values():
             if not key <= prof.words:
                 continue
-            if org and prof.current and not any(same_org(org, o) for o in prof.current):
+            if org and prof.current and not any(same_company(org, o) for o in prof.current):
                 continue
             out.append(prof)
         return out
@@ -205,7 +206,8 @@ def _read_facts(prof: Profile, ent: Span, sent: Span, sent_orgs: list[Span], off
         if org is None:
             continue
         prev = {t.lower_ for t in sent.doc[max(sent.start, org.start - 2):org.start]}
-        (prof.former if prev & _FORMER_MARKS else prof.current).append(org.text)
+        if not prev & _FORMER_MARKS:
+            prof.current.append(org.text)
         if joining and "from" in prev:
             prof.came_from.append(org.text)  # "joined Y in 2019 from X"
         elif prev & _JOIN_WORDS:

@@ -28,7 +28,6 @@ from extract.detection.vocabulary import (
     _TITLE_WORDS,
 )
 from extract.gazetteer import PRONOUNS, ROLE_WORDS
-from extract.names import same_company
 
 
 def _person_tokens(tok: Token, deep: bool = True) -> list[Token]:
@@ -355,8 +354,7 @@ def role_holder(tok: Token, ctx: Context, offset: int) -> list[tuple[str, bool, 
         return []
     in_org = {i for o in orgs for i in range(o.start, o.end)}
     key = role_key([t.text for t in words if t.i not in in_org])
-    found = {p.name for p in ctx.table.matching(key, orgs[0].text if orgs else None,
-                                                 same_company)}
+    found = {p.name for p in ctx.table.matching(key, orgs[0].text if orgs else None)}
     if not found and key & _ROLE_HEADS and (orgs or any(t.lower_ == "its" for t in words)):
         # "Apple's design chief is leaving. Jony Ive will ...": the person who opens the
         # next sentence, with no title of their own in the article.
