@@ -84,6 +84,12 @@ NOT_LINKED = [
     "Halvard Robotics' design chief is leaving. Ruth Adler said in a memo that the company "
     "would miss him.",
     "Halvard Robotics' design chief is leaving. Ruth Adler will replace him in July.",
+    # "the executive who ran ...": someone described anew, not the last person named.
+    "Lena Fischer, chief executive of Halvard Robotics, spoke on Monday. She said the "
+    "executive who ran its robotics unit will leave the company.",
+    # A speaker who holds another post is not the holder of the role she speaks of.
+    "Lena Fischer, chief executive of Halvard Robotics, said the head of its AI lab will "
+    "leave the company.",
     # The role is not the one stated for the person named.
     "Ruth Adler, chief executive of Sundry Media, spoke at the conference. The chief "
     "technology officer will leave the company next month.",

@@ -387,6 +387,8 @@ def _aged(tok: Token) -> bool:
 def _generic_holder(tok: Token, ctx: Context, offset: int) -> list[tuple[str, bool, Token]]:
     """"the executive", "the industry veteran", "the 52-year-old": like a pronoun, the
     last person named before; only "the" with no other description."""
+    if any(c.dep_ in {"relcl", "acl", "prep", "appos"} for c in tok.children):
+        return []  # "the executive who ran its robotics unit": someone described anew
     words = [t for t in tok.subtree if t.i < tok.i]
     if not words or words[0].lower_ != "the" or not all(
             t.lower_ in {"industry", "tech", "-", "year"} or t.like_num for t in words[1:]):
