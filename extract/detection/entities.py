@@ -121,16 +121,20 @@ class EntityTable:
         return name if prof is not None and not prof.words & _ROLE_HEADS else None
 
     def matching(self, key: set[str], org: str | None) -> list[Profile]:
-        """People whose stated titles cover ``key`` (and ``org``, when the role names one)."""
+        """People whose stated titles cover ``key`` (and ``org``, when the role names one).
+        Only whether there is exactly one matters, so the search stops at the second (a
+        page naming thousands of people must not cost thousands of checks per role)."""
         if not key & _ROLE_HEADS:
             return []
-        out = []
+        out: list[Profile] = []
         for prof in self.profiles.values():
             if not key <= prof.words:
                 continue
             if org and prof.current and not any(same_company(org, o) for o in prof.current):
                 continue
             out.append(prof)
+            if len(out) == 2:
+                break
         return out
 
     def get(self, name: str) -> Profile | None:
