@@ -18,7 +18,13 @@ from extract.detection.inside import elsewhere, keeps_no_lead, refers_back
 from extract.detection.persons import _subjects, persons_of
 from extract.detection.sentence import sentence_candidates
 from extract.detection.tokens import clean_person, has_org, hyphen_prefix, subtree_skip
-from extract.detection.vetoes import INTERNAL, KEEPS_LEAD, MOVED_INSIDE, PRONOUN_OTHER
+from extract.detection.vetoes import (
+    DESTINATION,
+    INTERNAL,
+    KEEPS_LEAD,
+    MOVED_INSIDE,
+    PRONOUN_OTHER,
+)
 from extract.detection.vocabulary import STAY_LEMMAS
 from extract.gazetteer import OUTLETS, ROLE_WORDS
 from extract.names import same_company, same_person
@@ -65,8 +71,20 @@ def article_candidates(parsed: list[Parsed], ctx: Context) -> list[Candidate]:
     # his posts at the company's subsidiary" does not undo his resignation as CEO.
     inside = [c for c in live if c.internal]
     for i, cand in enumerate(live):
-        cand.reason = _article_veto(cand, live[:i], inside, vetoes)
+        cand.reason = _article_veto(cand, live[:i], inside, vetoes) or \
+            _not_left(cand, live)
     return cands
+
+
+def _not_left(cand: Candidate, live: list[Candidate]) -> str | None:
+    """"left Meridian for Corvane. Her resignation ...": a pronoun's departure resolved to
+    where the same person went is the one already told (a person named again may well
+    leave the destination later: "left A for B in 2019 ... Lee left B this year")."""
+    if cand.pronoun and any(c is not cand and c.destination and same_person(c.person, cand.person)
+           and same_company(c.destination, cand.company)
+           and not same_company(c.company, cand.company) for c in live):
+        return DESTINATION
+    return None
 
 
 def _article_veto(cand: Candidate, earlier: list[Candidate], inside: list[Candidate],

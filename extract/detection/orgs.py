@@ -305,10 +305,31 @@ def _incidental(ent: Span) -> bool:
         return True
     if root.dep_ == "nsubj" and head.lemma_.lower() == "report":
         return True  # "the Financial Times reported that ..."
+    if _rival(root):
+        return True
     if ent.text.lower().removesuffix("'s") in OUTLETS:
         return True  # "(Reuters) -", "a note shared with Reuters", "on his Weibo account"
     return root.dep_ == "compound" and head.lemma_.lower() in {"post", "memo", "statement",
                                                                 "report", "interview"}
+
+
+_RIVAL_NOUNS = {"rival", "competitor", "challenger", "peer", "upstart"}
+
+
+def _rival(root: Token) -> bool:
+    """"the ascent of rivals including Corvane", "rivals such as Corvane": competitors the
+    story compares with, not the company the person left ("the Xiaomi rival Yunmi" still
+    names Yunmi: the rival is the story's company there)."""
+    while root.dep_ == "conj" and root.head.i != root.i:
+        root = root.head  # "rivals including Corvane and Halden": each of them
+    head = root.head
+    if root.dep_ != "pobj":
+        return False
+    if head.lower_ == "as" and head.head.lower_ == "such":
+        head = head.head
+    if head.lower_ not in {"including", "like", "such"}:
+        return False
+    return head.head.lemma_.lower() in _RIVAL_NOUNS
 
 
 def _more_orgs(trigger: Token, explicit: Token | None, first: str) -> list[str]:

@@ -30,6 +30,7 @@ from extract.detection.vocabulary import (
     _WH_WORDS,
     DENIAL_RE,
 )
+from extract.gazetteer import ROLE_WORDS
 from extract.names import person_key, same_company
 
 # Reasons a candidate is dropped (``exodus detect --explain`` prints them).
@@ -53,6 +54,7 @@ ACADEMIC_POST = "an academic post with no leading role"
 INTERNAL = "a move inside the group: a veto for this organisation, not a departure"
 KEEPS_LEAD = "the article says the person keeps a leading role"
 MOVED_INSIDE = "the article also tells a move inside the same group"
+DESTINATION = "where the person went, not the organisation left"
 PRONOUN_OTHER = "a pronoun, and someone else's departure from the company was told before"
 LEFT_AS_IS = "something left as it was (\"left the dividend unchanged\"), not a departure"
 
@@ -131,9 +133,25 @@ def candidate_veto(person: str, company: str, role: str | None) -> str | None:
         return NO_PERSON
     if _GOV_ORG_RE.search(company):
         return PUBLIC_BODY
+    if _title_words_only(company):
+        return NOT_AN_ORGANISATION  # "the previous Chief Technology Officer": a title
     if re.search(r"\bboard(?: of directors)?$", company, re.I) or _BOARD_ROLE.match(role or ""):
         return BOARD_SEAT  # "resigned from the Purolator board", "the director, X, resigned"
     return None
+
+
+# Words of a job title the model sometimes tags as an organisation ("Chief Technology",
+# "General Counsel"); a name made of them alone names a post, never a company.
+_TITLE_PARTS = ROLE_WORDS | {"vice", "senior", "deputy", "acting", "interim", "and", "of",
+                             "technology", "technical", "financial", "operating", "legal",
+                             "information", "marketing", "product", "commercial", "people",
+                             "revenue", "security", "data", "digital", "business"}
+_TITLE_CORE = {"chief", "officer", "president", "counsel", "vice", "ceo", "cfo", "cto", "coo"}
+
+
+def _title_words_only(company: str) -> bool:
+    words = re.findall(r"[a-z][a-z\-]*", company.lower())
+    return bool(words) and set(words) <= _TITLE_PARTS and bool(set(words) & _TITLE_CORE)
 
 
 def travel(verb: Token) -> str | None:
@@ -203,20 +221,29 @@ VETOES: tuple[Veto, ...] = (
                        "merger failed.",)),
     Veto(NOT_A_FACT, ("Kestrel Labs denies that Daniel Marsh resigned.",)),
     Veto(DENIED, ("Reports that Daniel Marsh has resigned from Kestrel Labs are false.",)),
-    Veto(GOVERNMENT_POST, ("Defence Secretary Daniel Marsh resigned on Monday.",)),
+    Veto(GOVERNMENT_POST, ("Defence Secretary Daniel Marsh resigned on Monday.",
+                           "Erskine Pole, the former chief of staff to President Bill Carter, "
+                           "is also leaving his post as a Brightwave director.")),
     Veto(PUBLIC_BODY, ("Daniel Marsh resigned from the Federal Trade Commission on "
                        "Monday.",)),
     Veto(BOARD_SEAT, ("Daniel Marsh resigned from the board of Kestrel Labs on Monday.",)),
     Veto(NON_LEADING, ("Junior analyst Daniel Marsh left Kestrel Labs on Monday.",)),
     Veto(NO_ORGANISATION, ("Daniel Marsh resigned on Monday.",)),
     Veto(NOT_AN_ORGANISATION, ("Daniel Marsh is leaving China after ten years.",
+                               "Kestrel Labs said Ana Bell was promoted to Chief Technology "
+                               "Officer (CTO). The post had been empty since the previous CTO "
+                               "Daniel Marsh resigned in 2015 for personal reasons.",
+
                                "Daniel Marsh will retire the bonds next year.")),
     Veto(TRAVEL, ("Daniel Marsh, the chief executive of Kestrel Labs, left for Europe on "
                   "Monday.",)),
     Veto(LEFT_AS_IS, ("Daniel Marsh, who chairs Kestrel Labs, left the dividend "
                       "unchanged.",)),
     Veto(PROMOTION, ("Kestrel Labs named Daniel Marsh chief executive. Marsh was executive "
-                     "vice president of Kestrel Labs.",)),
+                     "vice president of Kestrel Labs.",
+                     "Ruth Albers will retire as chief executive of Kestrel Labs. Daniel "
+                     "Marsh, Kestrel Labs' former head of operations, was designated as "
+                     "her successor.")),
     Veto(ACADEMIC_POST, ("Daniel Marsh joined Kestrel Labs from Stanford University, where "
                          "she taught.",)),
     Veto(INTERNAL, ("Daniel Marsh stepped down as president of Kestrel Labs while remaining "
@@ -225,6 +252,9 @@ VETOES: tuple[Veto, ...] = (
                       "will remain chief executive of Kestrel Labs.",)),
     Veto(MOVED_INSIDE, ("Daniel Marsh resigned from Kestrel Labs. Marsh, who also resigned "
                         "his posts at the company's subsidiary, will stay.",)),
+    Veto(DESTINATION, ("Meridian Bank's vice president of sales, Ruth Albers, has left "
+                       "Meridian Bank for rival Corvane Systems. Her resignation was first "
+                       "reported by Reuters.",)),
     Veto(PRONOUN_OTHER, ("Kestrel Labs said chief financial officer Daniel Marsh resigned. "
                          "Anna Ruiz will serve as interim CFO. Her departure was not "
                          "related to any disagreement.",)),

@@ -126,6 +126,7 @@ _SAY_LEMMAS = {"say", "announce", "tell", "confirm", "report", "disclose", "stat
 _GOV_ROLE_RE = re.compile(
     r"\b(minister|senator|governor|congress\w*|ambassador|mayor|lawmaker|premier|"
     r"commissioner|undersecretary|under secretary|"
+    r"chief of staff to (?:the )?(?:president|vice president|prime minister|white house)|"
     r"(?:defen[cs]e|state|treasury|commerce|energy|interior|labor|health|finance|"
     r"transport\w*|education|homeland security|home|foreign)\s+secretary|secretary of\s+\w+)\b",
     re.I,

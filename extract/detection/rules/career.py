@@ -16,7 +16,7 @@ from extract.detection.context import Candidate
 from extract.detection.orgs import _hired_by, _hiring_org, _incidental, _org_from_np, _resolve_org
 from extract.detection.persons import _holder_after, _subject, persons_of
 from extract.detection.roles import _main_destination, _role_text, _when
-from extract.detection.rules.base import Person, Rule, Sentence, make
+from extract.detection.rules.base import _MOVE_BEFORE_RE, Person, Rule, Sentence, make
 from extract.detection.tokens import (
     _ent_of,
     _is_org_ent,
@@ -78,7 +78,7 @@ def former_title(tok: Token, s: Sentence) -> list[Candidate]:
         if not company:
             return []
     # "Kuaishou named X, formerly head of Kuaishou's ...": internal
-    why = PROMOTION if _hired_by(s.doc, company) else None
+    why = _step_inside(people[0][2], np, company, s)
     dest = _hiring_org(s.doc, exclude=company) if s.moved else None
     role = _span_text(t for t in np.subtree if t.ent_type_ != "PERSON")
     base = 0.78 if s.moved else 0.62
@@ -86,6 +86,33 @@ def former_title(tok: Token, s: Sentence) -> list[Candidate]:
                  base - penalty - (0.08 if resolved else 0),
                  reason=why or government_post(role, anchor))
             for person, resolved, anchor in people]
+
+
+def _step_inside(anchor: Token, np: Token, company: str, s: Sentence) -> str | None:
+    """A former title held in the company that now hires or promotes the holder."""
+    if _hired_by(s.doc, company) or _takes_over(anchor, np, company, s):
+        return PROMOTION
+    return None
+
+
+_TAKE_OVER = {"take", "succeed", "replace", "designate", "assume", "fill", "step"}
+
+
+def _takes_over(anchor: Token, np: Token, company: str, s: Sentence) -> bool:
+    """"X, former acting president of Y, will take the president position", "X, Y's
+    former operations chief, was designated as Z's successor": the holder of the former
+    title takes a post, with no other organisation named here nor a move in the sentence
+    before, so the post is in the same company (a step inside, not a departure)."""
+    verb = anchor.head
+    if anchor.dep_ not in {"nsubj", "nsubjpass"} or _MOVE_BEFORE_RE.search(s.prev_text):
+        return False
+    if _lemma(verb) not in _TAKE_OVER and not any(
+            t.lower_ in {"successor", "replacement"} for t in verb.subtree):
+        return False
+    inner = {t.i for t in np.subtree}
+    others = [o for o in _orgs_in([t for t in verb.subtree if t.i not in inner])
+              if not same_company(_org_name(o), company)]
+    return not others
 
 
 def _title_holders(np: Token) -> list[Token]:
@@ -430,6 +457,8 @@ RULES = (
     Rule("former_title", former_title, (
         ("Corvane Systems named Ruth Albers, former head of sales at Meridian Bank, as its "
          "new president.", "Ruth Albers", "Meridian Bank"),
+        ("Ruth Albers, the former finance chief of Meridian Bank, will succeed Tom Hale as "
+         "chief executive of Corvane Systems.", "Ruth Albers", "Meridian Bank"),
     )),
     Rule("previously_led", previously_led, (
         ("Halden Robotics has hired Marco Ivers, who previously led the chip unit at "
