@@ -21,8 +21,8 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from extract.departures import Departure, Detector  # noqa: E402
+from extract.detection.flags import FLAG_RE  # noqa: E402
 from extract.names import same_company, same_person  # noqa: E402
-from extract.triggers import FLAG_RE  # noqa: E402
 
 SEED_DIR = REPO / "seeds" / "gold"
 DEFAULT_DEV = REPO.parent / "shared" / "departures" / "dev.jsonl"

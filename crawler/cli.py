@@ -457,6 +457,12 @@ def cmd_detect(args: argparse.Namespace) -> int:
         row["when"] = row.pop("when_text")
         return row
 
+    if args.explain:
+        items = list(_jsonl_items(iter(raw.splitlines()), source)) if args.jsonl \
+            else [(None, raw, None)]
+        for item_id, text, published in items:
+            _explain(detector.explain(text, published), item_id)
+        return 0
     if not args.jsonl:
         for dep in detector.detect(raw):
             print(json.dumps(record(dep), ensure_ascii=False))
@@ -467,6 +473,19 @@ def cmd_detect(args: argparse.Namespace) -> int:
         print(json.dumps({"id": item_id, "departures": [record(d) for d in deps]},
                          ensure_ascii=False))
     return 0
+
+
+def _explain(cands: list[Any], item_id: Any) -> None:
+    """One line per candidate: kept, or dropped with the veto's reason."""
+    if item_id is not None:
+        print(f"# {item_id}")
+    if not cands:
+        print("no candidates")
+    for c in cands:
+        verdict = "kept   " if c.reason is None else "dropped"
+        why = "" if c.reason is None else f" -- {c.reason}"
+        print(f"{verdict} [{c.rule}] {c.person} | {c.company or '?'}{why}")
+        print(f"        {c.sentence}")
 
 
 # -- parser -----------------------------------------------------------------------------------
@@ -604,6 +623,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", nargs="?", metavar="FILE", help="input file, or - for stdin")
     p.add_argument("--jsonl", action="store_true",
                    help='input lines are {"id", "text", "published"} objects')
+    p.add_argument("--explain", action="store_true",
+                   help="list every candidate, kept or dropped with the reason")
     p.set_defaults(func=cmd_detect)
     return parser
 

@@ -6,7 +6,7 @@ against ``published`` when it is given (see ``extract.when``).
 
 Speed: the statistical NER runs over the whole article (it has its own small tok2vec),
 but the tagger and parser run only on the sentences that a regular expression flags
-(see ``extract.triggers.FLAG_RE``), batched across articles with ``nlp.pipe``.
+(see ``extract.detection.flags.FLAG_RE``), batched across articles with ``nlp.pipe``.
 """
 
 from __future__ import annotations
@@ -14,34 +14,23 @@ from __future__ import annotations
 import logging
 import re
 from bisect import bisect_left
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
+from typing import TypeVar
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc
 
-from extract.events import (
-    Candidate,
-    Context,
-    Mention,
-    _subjects,
-    clean_person,
-    elsewhere,
-    has_org,
-    hyphen_prefix,
-    keeps_no_lead,
-    persons_of,
-    refers_back,
-    sentence_candidates,
-    subtree_skip,
-)
-from extract.gazetteer import OUTLETS, ROLE_WORDS
+from extract.detection.article import Parsed, article_candidates, build_context
+from extract.detection.context import Candidate
+from extract.detection.flags import FLAG_RE, worth_parsing
 from extract.names import company_key, person_key, same_company, same_person
 from extract.nlp import ModelNotFound, Pipelines, load_pipelines
-from extract.triggers import FLAG_RE, STAY_LEMMAS, worth_parsing
 from extract.when import resolve
 
 __all__ = ["Departure", "Detector", "ModelNotFound"]
+
+T = TypeVar("T")
 
 log = logging.getLogger(__name__)
 
@@ -134,9 +123,15 @@ class Detector:
                 return
             yield from self._run_batch(batch, batch_size)
 
+    def explain(self, text: str, published: str | None = None) -> list[Candidate]:
+        """Every candidate of one text in order, kept (``reason`` None) or dropped with
+        the veto's reason: what ``exodus detect --explain`` prints."""
+        return next(self._run_batch([(text, published)], 1, finish=self._candidates))
+
     # ------------------------------------------------------------------ internals
 
-    def _run_batch(self, batch: list[tuple[str, str | None]], batch_size: int):
+    def _run_batch(self, batch: list[tuple[str, str | None]], batch_size: int,
+                   finish: Callable[[_Item], T] | None = None) -> Iterator[T]:
         items: list[_Item] = []
         pieces: list[tuple[int, int, str]] = []
         chinese: dict[int, list[Departure]] = {}
@@ -180,7 +175,10 @@ class Detector:
             off, prev, _ = items[idx].flagged[k]
             items[idx].flagged[k] = (off, prev, pdoc)
         for idx, item in enumerate(items):
-            yield chinese[idx] if idx in chinese else self._extract(item)
+            if idx in chinese:  # --explain walks the English rules only
+                yield chinese[idx] if finish is None else []
+            else:
+                yield (finish or self._extract)(item)
 
     def _chinese(self):
         """The Chinese detector, built on the first Chinese text (English-only runs never
@@ -191,70 +189,23 @@ class Detector:
             self._zh = ChineseDetector()
         return self._zh
 
-    def _context(self, item: _Item) -> Context:
-        persons, orgs = [], []
-        for off, doc in item.docs:
-            for ent in doc.ents:
-                if ent.label_ == "PERSON":
-                    name = clean_person(ent.text)
-                    if name:
-                        persons.append(Mention(off + ent.start_char, name))
-                elif ent.label_ == "ORG" and not _incidental_org(doc, ent.start) and \
-                        ent.text.lower() not in OUTLETS:
-                    prefix = hyphen_prefix(ent)
-                    orgs.append(Mention(off + ent.start_char - len(prefix), prefix + ent.text))
-        return Context(persons=persons, orgs=orgs)
-
     def _extract(self, item: _Item) -> list[Departure]:
-        if not item.flagged:
-            return []
-        ctx = self._context(item)
-        cands: list[Candidate] = []
-        vetoes: list[str] = []
-        for off, prev, doc in item.flagged:
-            if doc is None:
-                continue
-            cands.extend(sentence_candidates(doc, ctx, off, prev))
-            vetoes.extend(_stay_vetoes(doc, ctx, off))
-        # A move inside the group vetoes that organisation only: "Rogers, who also resigned
-        # his posts at the company's subsidiary" does not undo his resignation as CEO.
-        inside = [c for c in cands if c.internal]
         out: list[Departure] = []
-        for i, cand in enumerate(cands):
-            if cand.internal or any(same_person(cand.person, v) for v in vetoes):
-                continue
-            if any(same_person(cand.person, c.person) and same_company(cand.company, c.company)
-                   for c in inside):
-                continue
-            if cand.pronoun and _named_before(cand, cands[:i]):
-                continue
-            dep = Departure(
-                person=cand.person, company=cand.company, role=cand.role,
-                destination=cand.destination,
-                when_text=resolve(cand.when, item.published), sentence=cand.sentence,
-                confidence=cand.confidence,
-            )
-            _merge(out, dep)
+        for cand in self._candidates(item):
+            if cand.reason is None:
+                _merge(out, Departure(
+                    person=cand.person, company=cand.company, role=cand.role,
+                    destination=cand.destination,
+                    when_text=resolve(cand.when, item.published), sentence=cand.sentence,
+                    confidence=cand.confidence,
+                ))
         return out
 
-
-def _named_before(cand: Candidate, earlier: list[Candidate]) -> bool:
-    """"X stepped down as CFO. ... Her departure was not the result of ...": a pronoun
-    that the last name before it resolves to someone else (the interim successor) most
-    likely means the person whose departure was already reported at the same company."""
-    return any(not c.pronoun and not same_person(c.person, cand.person)
-               and same_company(c.company, cand.company) for c in earlier)
-
-
-_CARRIER_WORDS = {"its", "on", "via", "through", "by"}
-
-
-def _incidental_org(doc: Doc, start: int) -> bool:
-    """"advertising on its WeChat platform", "posted on Weibo": a product or a channel,
-    never what "the company" in a later sentence refers back to. Nor is an agent ("a
-    round led by Harbour Peak Capital", "backed by Tencent"): the story's company is the
-    one that was led or backed."""
-    return start > 0 and doc[start - 1].lower_ in _CARRIER_WORDS
+    def _candidates(self, item: _Item) -> list[Candidate]:
+        if not item.flagged:
+            return []
+        parsed = [Parsed(off, prev, doc) for off, prev, doc in item.flagged if doc is not None]
+        return article_candidates(parsed, build_context(item.docs))
 
 
 def _merge(out: list[Departure], dep: Departure) -> None:
@@ -269,72 +220,6 @@ def _merge(out: list[Departure], dep: Departure) -> None:
             prev.confidence = max(prev.confidence, dep.confidence)
             return
     out.append(dep)
-
-
-def _stay_vetoes(doc: Doc, ctx: Context, offset: int) -> list[str]:
-    """People said to keep a leading role ("X will remain chief executive", "X will
-    become executive chairman")."""
-    out = []
-    for tok in doc:
-        if tok.pos_ not in {"VERB", "AUX"}:
-            continue
-        if tok.lemma_.lower() == "become" or (tok.lemma_.lower() == "be" and any(
-                c.dep_ == "aux" and c.lower_ == "will" for c in tok.children) and any(
-                c.dep_ == "attr" and {t.lower_ for t in c.subtree} & {"chairman", "chairwoman"}
-                and "new" not in {t.lower_ for t in c.subtree} for c in tok.children)):
-            # "Boy will be the vice chairman of the board": a top post kept.
-            out.extend(_becomes_head(tok, ctx, offset))
-            continue
-        if tok.lemma_.lower() not in STAY_LEMMAS:
-            continue
-        if any(c.dep_ == "neg" for c in tok.children):
-            continue
-        # A departure clause the parser hung under "remain" ("X stepped down as chairman;
-        # he remains chief executive") is not part of what is kept.
-        words = subtree_skip(tok, {"ccomp", "parataxis"})
-        lows = {t.lower_ for t in words}
-        if any(_is_leave_word(t) for t in words):
-            continue  # "will continue as chairman until he retires"
-        if keeps_no_lead(lows) and "parent" not in lows:
-            continue
-        if not (lows & ROLE_WORDS or lows & {"parent", "charge"}):
-            continue
-        # "She will take on a new role and will maintain her duties as ...": a conjoined
-        # verb borrows the subject.
-        for subj in _subjects(tok)[:1]:
-            out.extend(_veto_names(subj, ctx, offset))
-    return out
-
-
-def _veto_names(subj: Token, ctx: Context, offset: int) -> list[str]:
-    """Names a veto applies to. A bare surname also stays as it is written: with two
-    Liangs in the story, "Liang will stay on as chairman" must not pick the wrong one."""
-    out = []
-    for name, resolved, anchor in persons_of(subj, ctx, offset):
-        out.append(name)
-        if resolved and anchor.ent_type_ == "PERSON":
-            out.append(clean_person(anchor.text))
-    return out
-
-
-_TOP_ROLES = {"chairman", "chairwoman", "chair", "president", "ceo", "chief"}
-
-
-def _becomes_head(verb: Token, ctx: Context, offset: int) -> list[str]:
-    """"Brandt will become executive chairman": a top role in the same company (no other
-    organisation named, none "a"/"another" unnamed one) keeps a leading role."""
-    words = subtree_skip(verb, {"ccomp", "parataxis", "conj", "advcl", "nsubj"})
-    lows = {t.lower_ for t in words}
-    if not lows & _TOP_ROLES or keeps_no_lead(lows) or has_org(words) or elsewhere(words):
-        return []
-    if lows & {"of", "at"} and not refers_back(words) and "board" not in lows:
-        return []  # "became chief executive of the start-up" ("of the board" is its own)
-    subj = next((c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
-    return _veto_names(subj, ctx, offset) if subj is not None else []
-
-
-def _is_leave_word(tok: Token) -> bool:
-    return tok.lower_.startswith(("retir", "resign", "leav", "left", "depart", "quit", "step"))
 
 
 def keys(dep: Departure) -> tuple[str, str]:

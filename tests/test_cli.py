@@ -110,6 +110,22 @@ def test_detect_plain_and_jsonl(tmp_path, capsys):
     assert out[0]["departures"] == [] and len(out[1]["departures"]) == 1
 
 
+def test_detect_explain_prints_the_veto_reason(tmp_path):
+    """The real CLI in a subprocess: a kept candidate and a vetoed one with its reason."""
+    text = ("Nora Lindqvist resigned from Halvard Robotics on Monday. Eamon Price, the "
+            "chief executive of Brask Analytics, did not resign.")
+    src = tmp_path / "in.txt"
+    src.write_text(text)
+    res = subprocess.run([sys.executable, "-m", "crawler.cli", "detect", "--explain", str(src)],
+                         capture_output=True, text=True, timeout=300, cwd=REPO)
+    assert res.returncode == 0, res.stderr
+    lines = res.stdout.splitlines()
+    assert any(line.startswith("kept") and "Nora Lindqvist | Halvard Robotics" in line
+               for line in lines), res.stdout
+    assert any(line.startswith("dropped") and "Eamon Price" in line and line.endswith(
+        "-- negated") for line in lines), res.stdout
+
+
 def test_detect_bad_jsonl_is_one_line(tmp_path, capsys):
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"id": 1, "text": "ok"}\nnot json\n')
