@@ -193,7 +193,7 @@ class Detector:
         out: list[Departure] = []
         for cand in self._candidates(item):
             if cand.reason is None:
-                _merge(out, Departure(
+                merge_departure(out, Departure(
                     person=cand.person, company=cand.company, role=cand.role,
                     destination=cand.destination,
                     when_text=resolve(cand.when, item.published), sentence=cand.sentence,
@@ -208,7 +208,7 @@ class Detector:
         return article_candidates(parsed, build_context(item.docs))
 
 
-def _merge(out: list[Departure], dep: Departure) -> None:
+def merge_departure(out: list[Departure], dep: Departure) -> None:
     """One departure per (person, organisation); later mentions fill missing fields."""
     for prev in out:
         if same_person(prev.person, dep.person) and same_company(prev.company, dep.company):

@@ -38,7 +38,7 @@ from extract.chinese.vocab import (
     UNIT_WORDS,
     WHEN_PATTERN,
 )
-from extract.departures import Departure
+from extract.departures import Departure, merge_departure
 from extract.names import person_key, same_company, same_person
 
 MAX_TEXT_CHARS = 200_000
@@ -198,7 +198,7 @@ class ChineseDetector:
             if any((v.person == "*" or same_person(dep.person, v.person)) and
                    (v.company is None or same_company(dep.company, v.company)) for v in vetoes):
                 continue
-            _merge(out, dep)
+            merge_departure(out, dep)
         return out
 
     def parse(self, text: str) -> list[_Sentence]:
@@ -574,15 +574,3 @@ def _stays(sent: _Sentence, last_person: str | None) -> list[_Veto]:
         if name:
             out.append(_Veto(name))
     return out
-
-
-def _merge(out: list[Departure], dep: Departure) -> None:
-    """One departure per (person, organisation); later mentions fill missing fields."""
-    for prev in out:
-        if same_person(prev.person, dep.person) and same_company(prev.company, dep.company):
-            for attr in ("role", "destination", "when_text"):
-                if getattr(prev, attr) is None and getattr(dep, attr) is not None:
-                    setattr(prev, attr, getattr(dep, attr))
-            prev.confidence = max(prev.confidence, dep.confidence)
-            return
-    out.append(dep)
