@@ -40,6 +40,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from bench.reextract import process_tree  # noqa: E402
+
 CONCURRENCY = 8  # in flight, overall and per host (the site is one host)
 DELAY = 0.001  # seconds between request starts to the host (exodus needs > 0)
 
@@ -217,24 +219,6 @@ def slow_server(root: str, port: int, latency: float) -> None:
 # -- measuring ---------------------------------------------------------------------------------
 
 
-def _tree(pid: int) -> list[int]:
-    children: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat") as f:
-                    ppid = int(f.read().rsplit(")", 1)[1].split()[1])
-                children.setdefault(ppid, []).append(int(entry))
-            except (OSError, IndexError, ValueError):
-                pass
-    out, todo = [], [pid]
-    while todo:
-        p = todo.pop()
-        out.append(p)
-        todo.extend(children.get(p, []))
-    return out
-
-
 def _hwm(pid: int) -> int:
     try:
         with open(f"/proc/{pid}/status") as f:
@@ -275,7 +259,7 @@ def measure(cmd: list[str], cwd: Path, env: dict | None = None) -> tuple[float, 
     cpu: dict[int, float] = {}
     while proc.poll() is None:
         live = 0
-        for pid in _tree(proc.pid):
+        for pid in process_tree(proc.pid):
             peaks[pid] = max(peaks.get(pid, 0), _hwm(pid))
             cpu[pid] = max(cpu.get(pid, 0.0), _cpu(pid))
             if pid != proc.pid:

@@ -111,20 +111,24 @@ def seed_result(det: Detector):
     return found, gold, score, misses, extras
 
 
+def cpu_best(fn, repeat: int = 3) -> float:
+    """CPU seconds of this process, best of ``repeat``: other jobs on a shared machine
+    skew wall-clock time far more than they skew CPU time."""
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.process_time()
+        fn()
+        best = min(best, time.process_time() - start)
+    return best
+
+
 def speed(det: Detector, texts: list[str], repeat: int = 3) -> dict[str, float]:
     nlp = det.nlp
     n_tokens = sum(len(doc) for doc in nlp.tokenizer.pipe(texts))
     out: dict[str, float] = {"articles": len(texts), "tokens": n_tokens}
 
     def timed(fn) -> float:
-        # CPU time of this process, best of ``repeat``: other jobs on a shared machine
-        # skew wall-clock time far more than they skew CPU time.
-        best = float("inf")
-        for _ in range(repeat):
-            start = time.process_time()
-            fn()
-            best = min(best, time.process_time() - start)
-        return best
+        return cpu_best(fn, repeat)
 
     ner_only = [n for n in nlp.pipe_names if n != "ner"]
     t_ner = timed(lambda: list(nlp.pipe(texts, batch_size=32, disable=ner_only)))

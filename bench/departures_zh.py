@@ -24,7 +24,7 @@ for path in (REPO, REPO / "bench"):
     if str(path) not in sys.path:
         sys.path.insert(0, str(path))
 
-from departures import load_dev, score_rows  # noqa: E402
+from departures import cpu_best, load_dev, score_rows  # noqa: E402
 
 from extract.departures import Detector  # noqa: E402
 
@@ -38,16 +38,6 @@ def load_pages(folder: Path) -> list[str]:
     if not folder.is_dir():
         return []
     return [p.read_text(encoding="utf-8", errors="replace") for p in sorted(folder.glob("*.txt"))]
-
-
-def cpu_best(fn, repeat: int = 3) -> float:
-    """CPU seconds of this process, best of ``repeat`` (the machine is shared)."""
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.process_time()
-        fn()
-        best = min(best, time.process_time() - start)
-    return best
 
 
 def score(det: Detector, path: Path, quick: bool) -> None:
